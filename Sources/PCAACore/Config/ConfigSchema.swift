@@ -1,0 +1,149 @@
+import Foundation
+
+/// One documented configuration key: where it lives, what it accepts and how it lands in `PCAAConfig`.
+struct ConfigField {
+    let section: String
+    let key: String
+    let kind: ConfigKind
+    let secret: Bool
+    let apply: (inout PCAAConfig, ConfigValue) throws(ConfigReason) -> Void
+
+    var path: String { "\(section).\(key)" }
+    /// `PCAA_SECTION_KEY`, e.g. `PCAA_SECURITY_PLATFORM_SECRET`.
+    var environmentName: String { "PCAA_\(section)_\(key)".uppercased() }
+}
+
+/// The set of keys `pcaa.toml` may contain. Unknown keys are refused so typos do not pass silently.
+enum ConfigSchema {
+    /// Short environment aliases for the secrets operators set most.
+    static let environmentAliases: [String: String] = [
+        "PCAA_PLATFORM_SECRET": "security.platform_secret",
+        "PCAA_OPS_TOKEN": "security.ops_token",
+        "PCAA_DATA_DIR": "storage.data_dir",
+        "PCAA_LISTEN": "server.listen",
+    ]
+
+    static let sttProviders = ["local", "sarvam", "deepgram", "whisper", "none"]
+    static let analyzers = ["metrics", "rules", "bedrock", "openai"]
+    static let notifiers = ["outbox", "email", "whatsapp", "none"]
+
+    static var fields: [ConfigField] {
+        [
+            // [server]
+            field("server", "listen", .string) { c, v throws(ConfigReason) in
+                let (host, port) = try ListenAddress.parse(try v.asString())
+                c.server.host = host
+                c.server.port = port
+            },
+            field("server", "max_body_bytes", .int) { c, v throws(ConfigReason) in
+                c.server.maxBodyBytes = try v.asInt(1024...(64 << 20))
+            },
+            // [storage]
+            field("storage", "data_dir", .string) { c, v throws(ConfigReason) in
+                let dir = try v.asString()
+                guard !dir.isEmpty else { throw ConfigReason("must not be empty") }
+                c.storage.dataDir = dir
+            },
+            field("storage", "synchronous", .string) { c, v throws(ConfigReason) in
+                c.storage.synchronous = try v.asChoice(["full", "normal"])
+            },
+            // [security]
+            field("security", "platform_secret", .string, secret: true) { c, v throws(ConfigReason) in
+                let secret = try v.asString()
+                guard secret.isEmpty || secret.utf8.count >= 16 else {
+                    throw ConfigReason("must be at least 16 characters (or empty to generate one in the data directory)")
+                }
+                c.security.platformSecret = secret
+            },
+            field("security", "ops_token", .string, secret: true) { c, v throws(ConfigReason) in
+                let token = try v.asString()
+                guard token.isEmpty || token.utf8.count >= 16 else { throw ConfigReason("must be at least 16 characters or empty") }
+                c.security.opsToken = token
+            },
+            field("security", "secret_rotation_grace_hours", .int) { c, v throws(ConfigReason) in
+                c.security.secretRotationGraceHours = try v.asInt(0...24 * 30)
+            },
+            // [workers]
+            field("workers", "transcribe", .int) { c, v throws(ConfigReason) in c.workers.transcribe = try v.asInt(0...64) },
+            field("workers", "analyze", .int) { c, v throws(ConfigReason) in c.workers.analyze = try v.asInt(0...64) },
+            field("workers", "notify", .int) { c, v throws(ConfigReason) in c.workers.notify = try v.asInt(0...64) },
+            field("workers", "poll_interval_ms", .int) { c, v throws(ConfigReason) in
+                c.workers.pollIntervalMs = try v.asInt(10...60_000)
+            },
+            field("workers", "shutdown_grace_s", .int) { c, v throws(ConfigReason) in
+                c.workers.shutdownGraceSeconds = try v.asInt(0...3600)
+            },
+            // [queue]
+            field("queue", "lease_s", .int) { c, v throws(ConfigReason) in c.queue.leaseSeconds = try v.asInt(1...86_400) },
+            field("queue", "max_attempts", .int) { c, v throws(ConfigReason) in c.queue.maxAttempts = try v.asInt(1...100) },
+            field("queue", "backoff_base_s", .double) { c, v throws(ConfigReason) in
+                c.queue.backoffBaseSeconds = try v.asDouble(0...86_400)
+            },
+            field("queue", "backoff_max_s", .double) { c, v throws(ConfigReason) in
+                c.queue.backoffMaxSeconds = try v.asDouble(0...7 * 86_400)
+            },
+            field("queue", "backoff_jitter", .double) { c, v throws(ConfigReason) in
+                c.queue.backoffJitter = try v.asDouble(0...1)
+            },
+            field("queue", "rescuer_interval_s", .int) { c, v throws(ConfigReason) in
+                c.queue.rescuerIntervalSeconds = try v.asInt(1...3600)
+            },
+            // [download]
+            field("download", "max_bytes", .int) { c, v throws(ConfigReason) in
+                c.download.maxBytes = Int64(try v.asInt(1024...(4 << 30)))
+            },
+            field("download", "timeout_s", .int) { c, v throws(ConfigReason) in c.download.timeoutSeconds = try v.asInt(1...7200) },
+            field("download", "connect_timeout_s", .int) { c, v throws(ConfigReason) in
+                c.download.connectTimeoutSeconds = try v.asInt(1...300)
+            },
+            // [defaults]
+            field("defaults", "stt_provider", .string) { c, v throws(ConfigReason) in
+                c.defaults.sttProvider = try v.asChoice(sttProviders)
+            },
+            field("defaults", "analyzer", .string) { c, v throws(ConfigReason) in c.defaults.analyzer = try v.asChoice(analyzers) },
+            field("defaults", "notifier", .string) { c, v throws(ConfigReason) in c.defaults.notifier = try v.asChoice(notifiers) },
+            field("defaults", "language", .string) { c, v throws(ConfigReason) in
+                let language = try v.asString()
+                guard language.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$|^unknown$"#, options: .regularExpression) != nil else {
+                    throw ConfigReason("\"\(language)\" is not a language tag like en-IN or hi-IN")
+                }
+                c.defaults.language = language
+            },
+            field("defaults", "min_call_duration_s", .int) { c, v throws(ConfigReason) in
+                c.defaults.minCallDurationSeconds = try v.asInt(0...86_400)
+            },
+            field("defaults", "quality_template", .string) { c, v throws(ConfigReason) in
+                c.defaults.qualityTemplate = try v.asChoice(QualityTemplates.names)
+            },
+            // [logging]
+            field("logging", "level", .string) { c, v throws(ConfigReason) in
+                c.logging.level = try v.asChoice(["trace", "debug", "info", "notice", "warning", "error", "critical"])
+            },
+        ]
+    }
+
+    private static func field(
+        _ section: String, _ key: String, _ kind: ConfigKind, secret: Bool = false,
+        _ apply: @escaping (inout PCAAConfig, ConfigValue) throws(ConfigReason) -> Void
+    ) -> ConfigField {
+        ConfigField(section: section, key: key, kind: kind, secret: secret, apply: apply)
+    }
+}
+
+/// Parses `host:port` and `[v6]:port` listen addresses.
+public enum ListenAddress {
+    static func parse(_ text: String) throws(ConfigReason) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":") else { throw ConfigReason("\"\(text)\" is not HOST:PORT") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ConfigReason("\"\(text)\" is not HOST:PORT with a port 0-65535")
+        }
+        return (host, port)
+    }
+
+    /// Parses a `--listen` override, reporting the problem as a `ConfigError`.
+    public static func parseOverride(_ text: String) throws(ConfigError) -> (host: String, port: Int) {
+        do { return try parse(text) } catch { throw ConfigError(key: "--listen", reason: error.text) }
+    }
+}

@@ -1,0 +1,82 @@
+/// The daemon's whole configuration, loaded from `config/pcaa.toml` plus `PCAA_*` environment variables.
+public struct PCAAConfig: Sendable, Equatable {
+    /// `[server]`: the HTTP listener.
+    public struct Server: Sendable, Equatable {
+        public var host = "127.0.0.1"
+        public var port = 8002
+        public var maxBodyBytes = 1 << 20
+    }
+
+    /// `[storage]`: where the SQLite file, recordings and outbox live.
+    public struct Storage: Sendable, Equatable {
+        public var dataDir = "./var"
+        /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes only.
+        public var synchronous = "full"
+    }
+
+    /// `[security]`: shared secrets. Never logged.
+    public struct Security: Sendable, Equatable {
+        public var platformSecret = ""
+        public var opsToken = ""
+        /// How long a rotated-out BID secret keeps verifying signatures.
+        public var secretRotationGraceHours = 24
+    }
+
+    /// `[workers]`: concurrency per stage and the idle poll.
+    public struct Workers: Sendable, Equatable {
+        public var transcribe = 2
+        public var analyze = 2
+        public var notify = 2
+        public var pollIntervalMs = 500
+        public var shutdownGraceSeconds = 30
+    }
+
+    /// `[queue]`: leases and retries.
+    public struct Queue: Sendable, Equatable {
+        public var leaseSeconds = 300
+        public var maxAttempts = 3
+        public var backoffBaseSeconds = 5.0
+        public var backoffMaxSeconds = 600.0
+        public var backoffJitter = 0.2
+        public var rescuerIntervalSeconds = 15
+    }
+
+    /// `[download]`: fetching recordings.
+    public struct Download: Sendable, Equatable {
+        public var maxBytes: Int64 = 200 << 20
+        public var timeoutSeconds = 300
+        public var connectTimeoutSeconds = 10
+    }
+
+    /// `[defaults]`: the pipeline settings a newly activated BID starts with.
+    public struct Defaults: Sendable, Equatable {
+        public var sttProvider = "local"
+        public var analyzer = "metrics"
+        public var notifier = "outbox"
+        public var language = "en-IN"
+        public var minCallDurationSeconds = 10
+        public var qualityTemplate = "presales"
+    }
+
+    /// `[logging]`: JSON lines on stderr.
+    public struct Logging: Sendable, Equatable {
+        public var level = "info"
+    }
+
+    public var server = Server()
+    public var storage = Storage()
+    public var security = Security()
+    public var workers = Workers()
+    public var queue = Queue()
+    public var download = Download()
+    public var defaults = Defaults()
+    public var logging = Logging()
+
+    public init() {}
+
+    /// `host:port` as the listener binds it.
+    public var listenAddress: String { "\(server.host):\(server.port)" }
+
+    /// The SQLite file inside the data directory.
+    public var databasePath: String { storage.dataDir + "/pcaa.sqlite" }
+}

@@ -1,0 +1,32 @@
+/// What a provider may know about the call it works on.
+public struct CallContext: Sendable, Equatable {
+    public var bid: String
+    public var callid: String
+    public var direction: String?
+    public var language: String
+    public var agentName: String?
+    public var agentID: String?
+    public var agentEmail: String?
+    public var agentPhone: String?
+    public var customerPhone: String?
+    public var groupName: String?
+    public var durationSeconds: Int
+
+    public init(
+        bid: String, callid: String, direction: String? = nil, language: String, agentName: String? = nil,
+        agentID: String? = nil, agentEmail: String? = nil, agentPhone: String? = nil, customerPhone: String? = nil,
+        groupName: String? = nil, durationSeconds: Int
+    ) {
+        self.bid = bid
+        self.callid = callid
+        self.direction = direction
+        self.language = language
+        self.agentName = agentName
+        self.agentID = agentID
+        self.agentEmail = agentEmail
+        self.agentPhone = agentPhone
+        self.customerPhone = customerPhone
+        self.groupName = groupName
+        self.durationSeconds = durationSeconds
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import PCAACore
+
+/// A call with whatever the pipeline has produced for it so far.
+public struct CallDetail: Sendable {
+    public var call: Call
+    public var transcript: TranscriptRecord?
+    public var analysis: AnalysisRecord?
+    public var history: [ProcessingLogEntry]
+}
+
+extension AppDatabase {
+    /// Calls per `processing_state` for one BID (every state present, zero when none).
+    public func stateCounts(bid: String) async throws -> [ProcessingState: Int] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT processing_state, COUNT(*) AS n FROM calls WHERE bid = ? GROUP BY processing_state", arguments: [bid]
+            )
+            var counts = Dictionary(uniqueKeysWithValues: ProcessingState.allCases.map { ($0, 0) })
+            for row in rows {
+                if let state = ProcessingState(rawValue: row["processing_state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// One call with its transcript, analysis and processing history.
+    public func callDetail(bid: String, callid: String) async throws -> CallDetail? {
+        try await writer.read { db in
+            guard let call = try Call.filter(Column("bid") == bid && Column("callid") == callid).fetchOne(db), let id = call.id else {
+                return nil
+            }
+            return CallDetail(
+                call: call,
+                transcript: try TranscriptRecord.filter(Column("call_id") == id).fetchOne(db),
+                analysis: try AnalysisRecord.filter(Column("call_id") == id).fetchOne(db),
+                history: try ProcessingLogEntry.filter(Column("bid") == bid && Column("callid") == callid).order(Column("id")).fetchAll(db)
+            )
+        }
+    }
+
+    /// Calls in a non-terminal state whose last change is older than `cutoff` (seed §10.3 stuck calls).
+    public func stuckCalls(olderThan cutoff: Date, limit: Int = 500) async throws -> [Call] {
+        let active = ProcessingState.allCases.filter { !$0.isTerminal }.map(\.rawValue)
+        return try await writer.read { db in
+            try Call.filter(active.contains(Column("processing_state")) && Column("state_changed_at") < cutoff)
+                .order(Column("state_changed_at")).limit(limit).fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import PCAACore
+
+/// What an activation or deactivation event did.
+public enum SubscriptionChange: Sendable, Equatable {
+    /// Applied; `created` when the BID was new.
+    case applied(Subscription, created: Bool)
+    /// Older than the event already applied; nothing changed.
+    case stale(Subscription)
+}
+
+extension AppDatabase {
+    /// Applies `pcaa.activated` (seed §6.2): creates or reactivates the subscription, provisions `bid_config`
+    /// and the quality template when missing. An event older than the last applied one changes nothing.
+    public func activate(_ event: BIDActivatedEvent, defaults: PCAAConfig.Defaults, now: Date, source: String = "webhook") async throws -> SubscriptionChange {
+        try await writer.write { db in
+            let eventTime = event.occurredAt ?? now
+            let existing = try Subscription.filter(Column("bid") == event.bid).fetchOne(db)
+            if let existing, eventTime < existing.statusChangedAt {
+                try CallTransitions.log(db, bid: event.bid, callid: nil, stage: "subscription", status: "activation_ignored_stale",
+                                        error: "event time \(Timestamp.iso8601(eventTime)) is older than the applied change", now: now)
+                return .stale(existing)
+            }
+            var subscription = existing ?? Subscription(
+                id: nil, bid: event.bid, businessName: nil, plan: event.plan, status: .active, statusReason: nil,
+                activatedAt: nil, paidUntil: nil, statusChangedAt: eventTime, webhookSecret: SecretGenerator.webhookSecret(),
+                previousWebhookSecret: nil, previousSecretExpiresAt: nil, createdAt: now, updatedAt: now
+            )
+            subscription.businessName = event.businessName ?? subscription.businessName
+            subscription.plan = event.plan
+            subscription.status = .active
+            subscription.statusReason = nil
+            subscription.activatedAt = subscription.activatedAt ?? event.activatedAt ?? now
+            subscription.paidUntil = event.paidUntil ?? subscription.paidUntil
+            subscription.statusChangedAt = eventTime
+            subscription.updatedAt = now
+            try subscription.save(db)
+            let template = event.template ?? defaults.qualityTemplate
+            try provision(db, bid: event.bid, defaults: defaults, template: template, now: now)
+            try CallTransitions.log(db, bid: event.bid, callid: nil, stage: "subscription",
+                                    status: existing == nil ? "activated" : "reactivated", workerID: source, now: now)
+            return .applied(subscription, created: existing == nil)
+        }
+    }
+
+    /// Applies `pcaa.deactivated` (seed §6.3). Unknown BIDs get a tombstone row so a delayed, older activation cannot
+    /// switch them on. Queued jobs keep running; new webhooks get 403.
+    public func deactivate(_ event: BIDDeactivatedEvent, now: Date, source: String = "webhook") async throws -> SubscriptionChange {
+        try await writer.write { db in
+            let eventTime = event.occurredAt ?? now
+            let existing = try Subscription.filter(Column("bid") == event.bid).fetchOne(db)
+            if let existing, eventTime < existing.statusChangedAt {
+                try CallTransitions.log(db, bid: event.bid, callid: nil, stage: "subscription", status: "deactivation_ignored_stale",
+                                        error: "event time \(Timestamp.iso8601(eventTime)) is older than the applied change", now: now)
+                return .stale(existing)
+            }
+            var subscription = existing ?? Subscription(
+                id: nil, bid: event.bid, businessName: nil, plan: "standard", status: event.status, statusReason: nil,
+                activatedAt: nil, paidUntil: nil, statusChangedAt: eventTime, webhookSecret: SecretGenerator.webhookSecret(),
+                previousWebhookSecret: nil, previousSecretExpiresAt: nil, createdAt: now, updatedAt: now
+            )
+            subscription.status = event.status
+            subscription.statusReason = event.reason
+            subscription.statusChangedAt = eventTime
+            subscription.updatedAt = now
+            try subscription.save(db)
+            try CallTransitions.log(db, bid: event.bid, callid: nil, stage: "subscription", status: event.status.rawValue,
+                                    workerID: source, error: event.reason, now: now)
+            return .applied(subscription, created: existing == nil)
+        }
+    }
+
+    /// Issues a new webhook secret; the old one keeps verifying for `graceHours`.
+    public func rotateSecret(bid: String, graceHours: Int, now: Date) async throws -> Subscription? {
+        try await writer.write { db in
+            guard var subscription = try Subscription.filter(Column("bid") == bid).fetchOne(db) else { return nil }
+            subscription.previousWebhookSecret = subscription.webhookSecret
+            subscription.previousSecretExpiresAt = now.addingTimeInterval(Double(graceHours) * 3600)
+            subscription.webhookSecret = SecretGenerator.webhookSecret()
+            subscription.updatedAt = now
+            try subscription.update(db)
+            try CallTransitions.log(db, bid: bid, callid: nil, stage: "subscription", status: "secret_rotated", now: now)
+            return subscription
+        }
+    }
+
+    public func subscription(bid: String) async throws -> Subscription? {
+        try await writer.read { db in try Subscription.filter(Column("bid") == bid).fetchOne(db) }
+    }
+
+    public func subscriptions() async throws -> [Subscription] {
+        try await writer.read { db in try Subscription.order(Column("bid")).fetchAll(db) }
+    }
+
+    public func bidConfig(bid: String) async throws -> BidConfig? {
+        try await writer.read { db in try BidConfig.filter(Column("bid") == bid).fetchOne(db) }
+    }
+
+    /// Creates the BID's pipeline config and rubric when they do not exist yet; never overwrites edits.
+    private func provision(_ db: Database, bid: String, defaults: PCAAConfig.Defaults, template: String, now: Date) throws {
+        if try BidConfig.filter(Column("bid") == bid).fetchCount(db) == 0 {
+            try BidConfig(
+                bid: bid, pipelineEnabled: true, sttProvider: defaults.sttProvider, analyzer: defaults.analyzer,
+                notifier: defaults.notifier, language: defaults.language, minCallDurationS: defaults.minCallDurationSeconds,
+                channelMap: "left=agent", qualityTemplate: template, passThreshold: 70, hotRetentionDays: 90,
+                warmRetentionDays: 365, archiveAudio: false, createdAt: now, updatedAt: now
+            ).insert(db)
+        }
+        if try QualityParameter.filter(Column("bid") == bid).fetchCount(db) == 0 {
+            for (position, item) in QualityTemplates.template(named: template).enumerated() {
+                let parameter = QualityParameter(
+                    id: nil, bid: bid, name: item.name, description: item.description, weight: item.weight,
+                    cuePhrases: String(decoding: try JSONEncoder().encode(item.cuePhrases), as: UTF8.self),
+                    autoFail: item.autoFail, position: position, enabled: true, createdAt: now, updatedAt: now
+                )
+                try parameter.insert(db)
+            }
+        }
+    }
+}
