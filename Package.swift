@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -42,6 +43,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "PCAASpeech", swiftSettings: swiftSettings),
+        .target(name: "PCAAAnalysis", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
+        .target(name: "PCAADelivery", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
         .target(
             name: "PCAAStore",
             dependencies: [
@@ -53,7 +56,7 @@ let package = Package(
         .target(
             name: "PCAAPipeline",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAANet",
+                "PCAACore", "PCAAStore", "PCAANet", "PCAASpeech", "PCAAAnalysis", "PCAADelivery",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -63,13 +66,22 @@ let package = Package(
             dependencies: [
                 "PCAACore", "PCAAStore", "PCAAPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PCAASandbox",
+            dependencies: [
+                "PCAACore", "PCAANet", "PCAASpeech",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "pcaa",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet",
+                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -77,7 +89,8 @@ let package = Package(
         .testTarget(
             name: "PCAATests",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASpeech",
+                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASpeech", "PCAAAnalysis",
+                "PCAADelivery", "PCAASandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -17,6 +17,7 @@ public struct JobQueue: Sendable {
     /// Thrown when a job's lease was lost (expired and re-claimed): the result is discarded, the new holder wins.
     public struct LeaseLost: Error, Sendable, CustomStringConvertible {
         public let jobID: Int64
+        public init(jobID: Int64) { self.jobID = jobID }
         public var description: String { "lease on job \(jobID) was lost; result discarded" }
     }
 

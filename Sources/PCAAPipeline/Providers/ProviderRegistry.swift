@@ -1,0 +1,39 @@
+import PCAAAnalysis
+import PCAACore
+import PCAADelivery
+
+/// Resolves the providers a BID's `bid_config` names. Names without an engine in this build resolve to an
+/// `Unavailable…` provider, so the call fails with a clear permanent error instead of hanging or inventing output.
+public struct ProviderRegistry: Sendable {
+    public var speechToText: [String: any SpeechToText]
+    public var analyzers: [String: any CallAnalyzer]
+    public var notifiers: [String: any Notifier]
+
+    public init(speechToText: [String: any SpeechToText] = [:], analyzers: [String: any CallAnalyzer] = [:], notifiers: [String: any Notifier] = [:]) {
+        self.speechToText = speechToText
+        self.analyzers = analyzers
+        self.notifiers = notifiers
+    }
+
+    /// What this build ships: the metrics analyzer and the file outbox. Speech engines arrive with the STT work.
+    public static func builtIn(dataDir: String) -> ProviderRegistry {
+        ProviderRegistry(
+            analyzers: ["metrics": MetricsAnalyzer()],
+            notifiers: ["outbox": OutboxNotifier(directory: dataDir + "/outbox")]
+        )
+    }
+
+    public func speechToText(named name: String) -> any SpeechToText {
+        speechToText[name] ?? UnavailableSpeechToText(name: name, reason: "no engine with this name is built into pcaa \(PCAAVersion.current)")
+    }
+
+    public func analyzer(named name: String) -> any CallAnalyzer {
+        analyzers[name] ?? UnavailableAnalyzer(name: name, reason: "not built into pcaa \(PCAAVersion.current)")
+    }
+
+    /// nil for `none`: the BID asked for no notifications.
+    public func notifier(named name: String) -> (any Notifier)? {
+        if name == "none" { return nil }
+        return notifiers[name] ?? UnavailableNotifier(name: name, reason: "not built into pcaa \(PCAAVersion.current)")
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import PCAACore
+import PCAAStore
+
+/// Downloads the recording, reads its header and runs the BID's speech-to-text engine.
+public struct TranscribeStage: StageProcessor {
+    public let stage = Stage.transcribe
+    let database: AppDatabase
+    let fetcher: RecordingFetcher
+    let providers: ProviderRegistry
+
+    public init(database: AppDatabase, fetcher: RecordingFetcher, providers: ProviderRegistry) {
+        self.database = database
+        self.fetcher = fetcher
+        self.providers = providers
+    }
+
+    public func process(_ job: Job) async throws -> StageCommit {
+        let (call, config) = try await StageInputs.call(database, job: job)
+        guard let url = call.recordingUrl else {
+            throw StageError.permanent("no_recording_url", "the webhook carried no recording_url")
+        }
+        let audio = try await fetcher.fetch(url: url, bid: call.bid, callid: call.callid)
+        let engine = providers.speechToText(named: config.sttProvider)
+        let started = ContinuousClock.now
+        let transcript = try await engine.transcribe(audio: audio, call: call.context(language: config.language))
+        let elapsed = ContinuousClock.now - started
+        let processingMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let callID = call.id!
+        let record = try TranscriptRecord(callId: callID, call: call, result: transcript, processingMs: processingMs, createdAt: Date())
+        return StageCommit(note: "provider=\(engine.name) segments=\(transcript.segments.count) chars=\(transcript.text.count)") { db in
+            try db.execute(
+                sql: "UPDATE calls SET audio_path = ?, audio_duration_s = ?, audio_sample_rate = ?, audio_channels = ? WHERE id = ?",
+                arguments: [audio.path, audio.durationSeconds, audio.sampleRate, audio.channels, callID]
+            )
+            try record.save(db)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import PCAACore
+import PCAAStore
+import ServiceLifecycle
+
+/// One worker of a stage: claims a job, keeps its lease alive while the stage runs, then settles it in one
+/// transaction with the result. On graceful shutdown it stops claiming and finishes the job in hand.
+public actor StageWorker {
+    public let id: String
+    let processor: any StageProcessor
+    let queue: JobQueue
+    let pollInterval: Duration
+    let logger: Logger
+
+    public init(id: String, processor: any StageProcessor, queue: JobQueue, pollInterval: Duration, logger: Logger) {
+        self.id = id
+        self.processor = processor
+        self.queue = queue
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown or cancellation.
+    public func run() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let job: Job?
+            do {
+                job = try await queue.claim(stage: processor.stage, workerID: id)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("claim_failed", metadata: ["worker_id": "\(id)", "error": "\(error)"])
+                await idle()
+                continue
+            }
+            guard let job else {
+                await idle()
+                continue
+            }
+            await handle(job)
+        }
+    }
+
+    /// Processes one claimed job to a settled state. Internal so tests can drive a single job.
+    func handle(_ job: Job) async {
+        let started = ContinuousClock.now
+        var metadata: Logger.Metadata = [
+            "bid": "\(job.bid)", "callid": "\(job.callid)", "stage": "\(job.stage.rawValue)",
+            "worker_id": "\(id)", "attempt": "\(job.attempt)",
+        ]
+        do {
+            let commit = try await withLeaseRenewal(job) { [processor] in try await processor.process(job) }
+            let durationMs = Self.milliseconds(since: started)
+            try await Uncancellable.run { [queue] in
+                try await queue.database.writer.write { db in
+                    let now = Date()
+                    try JobQueue.markDone(db, job: job, now: now)
+                    try commit.apply(db)
+                    try CallTransitions.move(db, bid: job.bid, callid: job.callid, to: job.stage.doneState, stage: job.stage.rawValue,
+                                             status: "success", workerID: job.workerId, attempt: job.attempt, durationMs: durationMs,
+                                             error: nil, now: now)
+                    if let note = commit.note {
+                        try CallTransitions.log(db, bid: job.bid, callid: job.callid, stage: job.stage.rawValue, status: "note",
+                                                workerID: job.workerId, attempt: job.attempt, error: note, now: now)
+                    }
+                    if let next = job.stage.next {
+                        try JobQueue.enqueue(db, stage: next, bid: job.bid, callid: job.callid, maxAttempts: queue.policy.maxAttempts, now: now)
+                    }
+                }
+            }
+            metadata["duration_ms"] = "\(durationMs)"
+            if let note = commit.note { metadata["detail"] = "\(note)" }
+            logger.info("\(job.stage.rawValue)_complete", metadata: metadata)
+        } catch is JobQueue.LeaseLost {
+            logger.warning("lease_lost", metadata: metadata)
+        } catch is CancellationError {
+            try? await Uncancellable.run { [queue] in try await queue.release(job) }
+            logger.notice("job_released", metadata: metadata)
+        } catch {
+            let stageError = (error as? StageError) ?? .transient("internal_error", "\(error)")
+            await settleFailure(job, error: stageError, durationMs: Self.milliseconds(since: started), metadata: metadata)
+        }
+    }
+
+    private func settleFailure(_ job: Job, error: StageError, durationMs: Int, metadata: Logger.Metadata) async {
+        var metadata = metadata
+        metadata["error"] = "\(error.message)"
+        metadata["error_code"] = "\(error.code)"
+        metadata["duration_ms"] = "\(durationMs)"
+        do {
+            let outcome = try await Uncancellable.run { [queue] in try await queue.fail(job, error: error, durationMs: durationMs) }
+            switch outcome {
+            case .retryScheduled(let at):
+                metadata["retry_at"] = "\(Timestamp.iso8601(at))"
+                logger.warning("\(job.stage.rawValue)_failed_will_retry", metadata: metadata)
+            case .dead:
+                metadata["alert"] = "job_dead"
+                logger.error("\(job.stage.rawValue)_failed_dead", metadata: metadata)
+            case .leaseLost:
+                logger.warning("lease_lost", metadata: metadata)
+            }
+        } catch {
+            metadata["settle_error"] = "\(error)"
+            logger.error("settle_failed", metadata: metadata)
+        }
+    }
+
+    /// Runs `body` while a sibling task renews the lease every third of its length; losing it cancels the work.
+    private func withLeaseRenewal<T: Sendable>(_ job: Job, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let queue = self.queue
+        let interval = Duration.milliseconds(Int64(max(0.05, queue.leaseSeconds / 3) * 1000))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: interval)
+                    guard try await queue.renewLease(job) else { throw JobQueue.LeaseLost(jobID: job.id) }
+                }
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func idle() async {
+        try? await cancelWhenGracefulShutdown { [pollInterval] in try await Task.sleep(for: pollInterval) }
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
