@@ -67,6 +67,8 @@ let package = Package(
                 "PCAACore", "PCAAStore", "PCAAPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,6 +94,8 @@ let package = Package(
                 "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASpeech", "PCAAAnalysis",
                 "PCAADelivery", "PCAASandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -6,6 +6,7 @@ import PCAACore
 import PCAAPipeline
 import PCAAStore
 import ServiceLifecycle
+import UnixSignals
 
 /// Everything `pcaa serve` runs, assembled once so tests build the very same app from a test config.
 public struct PCAAApplication {
@@ -44,11 +45,16 @@ public struct PCAAApplication {
     /// Runs until SIGTERM/SIGINT: the server stops accepting first, workers then finish their jobs within
     /// `workers.shutdown_grace_s`, after which unfinished jobs are released back to the queue.
     public func run() async throws {
+        try await serviceGroup(gracefulShutdownSignals: [.sigterm, .sigint]).run()
+    }
+
+    /// The group `run()` uses; tests trigger its graceful shutdown directly instead of sending a signal.
+    public func serviceGroup(gracefulShutdownSignals: [UnixSignal]) -> ServiceGroup {
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger
+            services: [.init(service: application)], gracefulShutdownSignals: gracefulShutdownSignals, logger: environment.logger
         )
         configuration.maximumGracefulShutdownDuration = .seconds(environment.config.workers.shutdownGraceSeconds)
-        try await ServiceGroup(configuration: configuration).run()
+        return ServiceGroup(configuration: configuration)
     }
 }
 

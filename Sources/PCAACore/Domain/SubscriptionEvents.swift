@@ -14,6 +14,16 @@ public struct BIDActivatedEvent: Sendable, Equatable {
 
     public static let eventName = "pcaa.activated"
 
+    public init(bid: String, businessName: String?, plan: String, activatedAt: Date?, paidUntil: Date?, occurredAt: Date?, template: String?) {
+        self.bid = bid
+        self.businessName = businessName
+        self.plan = plan
+        self.activatedAt = activatedAt
+        self.paidUntil = paidUntil
+        self.occurredAt = occurredAt
+        self.template = template
+    }
+
     public static func validate(_ json: JSONValue) throws(ValidationErrors) -> BIDActivatedEvent {
         guard case .object(let object) = json else {
             throw ValidationErrors([FieldError(field: "(body)", reason: "must be a JSON object")])
@@ -45,6 +55,13 @@ public struct BIDDeactivatedEvent: Sendable, Equatable {
     public var occurredAt: Date?
 
     public static let eventName = "pcaa.deactivated"
+
+    public init(bid: String, reason: String?, status: SubscriptionStatus, occurredAt: Date?) {
+        self.bid = bid
+        self.reason = reason
+        self.status = status
+        self.occurredAt = occurredAt
+    }
 
     public static func validate(_ json: JSONValue) throws(ValidationErrors) -> BIDDeactivatedEvent {
         guard case .object(let object) = json else {

@@ -1,0 +1,40 @@
+# pcaa — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+CONFIG ?= config/pcaa.toml
+SWIFT ?= swift
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: run test deps build release sandbox clean
+
+## Install missing Debian packages (nothing is downloaded when all are present).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6.3 (https://swift.org/install) and put it on PATH"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Build (release) and run the daemon in the foreground with config/pcaa.toml. Ctrl-C stops it gracefully.
+run: release
+	@mkdir -p var
+	$(SWIFT) run -c release --skip-build pcaa serve --config $(CONFIG)
+
+## Build and run every test (real SQLite files, a real server on loopback, real libcurl requests).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+## Drive a running daemon (`make run` in another terminal) with 5 BIDs and 100 calls.
+sandbox:
+	$(SWIFT) run -c release pcaa sandbox --config $(CONFIG) --bids 5 --calls 100
+
+clean:
+	rm -rf .build

@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import PCAACore
+import PCAAHTTP
+import PCAANet
+import PCAAPipeline
+import PCAAStore
+import ServiceLifecycle
+
+/// A real pcaa daemon for one test: its own temp data directory, a real SQLite file, the real HTTP server on an
+/// ephemeral loopback port and the real workers. Requests go through libcurl.
+final class TestDaemon: Sendable {
+    let config: PCAAConfig
+    let port: Int
+    let database: AppDatabase
+    let platformSecret: String
+    private let group: ServiceGroup
+    private let runner: Task<Void, any Error>
+    let client = CurlHTTPClient(userAgent: "pcaa-tests")
+
+    /// A config for tests: temp data dir, port 0, fast polling, short leases and backoff.
+    static func testConfig(dataDir: String? = nil) -> PCAAConfig {
+        var config = PCAAConfig()
+        config.server.host = "127.0.0.1"
+        config.server.port = 0
+        config.storage.dataDir = dataDir ?? TestDaemon.temporaryDirectory()
+        config.storage.synchronous = "normal"
+        config.security.platformSecret = "platform-secret-for-tests-0123456789"
+        config.workers.pollIntervalMs = 20
+        config.workers.shutdownGraceSeconds = 10
+        config.queue.backoffBaseSeconds = 0.05
+        config.queue.backoffMaxSeconds = 0.2
+        config.queue.rescuerIntervalSeconds = 1
+        config.defaults.sttProvider = "scripted"
+        config.logging.level = "error"
+        return config
+    }
+
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "pcaa-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Starts the daemon and returns once it is listening.
+    static func start(config: PCAAConfig = testConfig(), providers: ProviderRegistry? = nil) async throws -> TestDaemon {
+        var logger = Logger(label: "test-daemon")
+        logger.logLevel = .error
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let registry = providers ?? TestProviders.registry(dataDir: config.storage.dataDir)
+        let app = try PCAAApplication.build(config: config, providers: registry, logger: logger) { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        let group = app.serviceGroup(gracefulShutdownSignals: [])
+        let runner = Task { try await group.run() }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return TestDaemon(config: config, port: port, database: app.database, platformSecret: app.environment.platformSecret,
+                          group: group, runner: runner)
+    }
+
+    private init(config: PCAAConfig, port: Int, database: AppDatabase, platformSecret: String, group: ServiceGroup, runner: Task<Void, any Error>) {
+        self.config = config
+        self.port = port
+        self.database = database
+        self.platformSecret = platformSecret
+        self.group = group
+        self.runner = runner
+    }
+
+    /// Graceful shutdown (as SIGTERM would), waiting until every service has returned.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await runner.value
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    // MARK: Requests
+
+    func post(_ path: String, body: [UInt8], headers: [(name: String, value: String)] = []) async throws -> PCAANet.HTTPResponse {
+        try await client.send(HTTPRequest(method: "POST", url: baseURL + path, headers: [("Content-Type", "application/json")] + headers, body: body))
+    }
+
+    func get(_ path: String, headers: [(name: String, value: String)] = []) async throws -> PCAANet.HTTPResponse {
+        try await client.send(HTTPRequest(method: "GET", url: baseURL + path, headers: headers))
+    }
+
+    /// Posts `json` signed with `secret` (nil: no signature header).
+    func postSigned(_ path: String, json: String, secret: String?) async throws -> PCAANet.HTTPResponse {
+        let body = Array(json.utf8)
+        let headers = secret.map { [(name: WebhookSignature.headerName, value: WebhookSignature.sign(body: body, secret: $0))] } ?? []
+        return try await post(path, body: body, headers: headers)
+    }
+
+    /// Activates `bid` through the real webhook and returns its webhook secret.
+    @discardableResult
+    func activate(_ bid: String, activatedAt: String = "2026-03-11T10:00:00Z", extra: String = "") async throws -> String {
+        let json = #"{"event":"pcaa.activated","bid":"\#(bid)","business_name":"Test \#(bid)","plan":"standard","activated_at":"\#(activatedAt)","paid_until":"2027-04-11T10:00:00Z"\#(extra)}"#
+        let response = try await postSigned("/webhook/bid-activated", json: json, secret: platformSecret)
+        guard response.status == 200, let secret = try response.json()["webhook_secret"] as? String else {
+            throw TestFailure("activation failed: \(response.status) \(response.bodyString)")
+        }
+        return secret
+    }
+
+    func deactivate(_ bid: String, occurredAt: String? = nil) async throws -> PCAANet.HTTPResponse {
+        let time = occurredAt.map { #","occurred_at":"\#($0)""# } ?? ""
+        return try await postSigned("/webhook/bid-deactivated", json: #"{"event":"pcaa.deactivated","bid":"\#(bid)","reason":"payment_lapsed"\#(time)}"#,
+                                    secret: platformSecret)
+    }
+
+    /// Posts a call-completed webhook built by `CallPayload`.
+    func postCall(_ payload: CallPayload, secret: String) async throws -> PCAANet.HTTPResponse {
+        try await postSigned("/webhook/call-completed", json: payload.json, secret: secret)
+    }
+
+    func callState(_ bid: String, _ callid: String) async throws -> ProcessingState? {
+        try await database.callDetail(bid: bid, callid: callid)?.call.processingState
+    }
+}
+
+/// A thrown test failure with a message.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension PCAANet.HTTPResponse {
+    /// The body as a JSON object.
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw TestFailure("not a JSON object: \(bodyString)")
+        }
+        return object
+    }
+
+    /// `error.code` of the documented error shape.
+    var errorCode: String? {
+        ((try? json())?["error"] as? [String: Any])?["code"] as? String
+    }
+}
