@@ -42,7 +42,7 @@ struct PipelineController<Context: RequestContext> {
         let bid = try Self.bid(context)
         guard try await environment.database.subscription(bid: bid) != nil else { throw APIError.notFound }
         let count = try await environment.queue.retryFailed(bid: bid)
-        environment.logger.notice("retry_failed_requested", metadata: ["bid": "\(bid)", "requeued": "\(count)"])
+        environment.logger.notice("retry_failed_requested", metadata: ["bid": "\(bid)", "requeued": .stringConvertible(count)])
         return try JSONResponse.make(RequeuedBody(bid: bid, requeued: count))
     }
 

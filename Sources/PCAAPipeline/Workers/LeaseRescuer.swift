@@ -29,12 +29,12 @@ public struct LeaseRescuer: Service {
             let report = try await queue.rescueExpiredLeases()
             for job in report.requeued {
                 logger.warning("lease_expired_requeued", metadata: [
-                    "bid": "\(job.bid)", "callid": "\(job.callid)", "stage": "\(job.stage.rawValue)", "attempt": "\(job.attempt)",
+                    "bid": "\(job.bid)", "callid": "\(job.callid)", "stage": "\(job.stage.rawValue)", "attempt": .stringConvertible(job.attempt),
                 ])
             }
             for job in report.buried {
                 logger.error("lease_expired_dead", metadata: [
-                    "bid": "\(job.bid)", "callid": "\(job.callid)", "stage": "\(job.stage.rawValue)", "attempt": "\(job.attempt)",
+                    "bid": "\(job.bid)", "callid": "\(job.callid)", "stage": "\(job.stage.rawValue)", "attempt": .stringConvertible(job.attempt),
                     "alert": "job_dead",
                 ])
             }

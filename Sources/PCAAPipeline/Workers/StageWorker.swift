@@ -47,7 +47,7 @@ public actor StageWorker {
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = [
             "bid": "\(job.bid)", "callid": "\(job.callid)", "stage": "\(job.stage.rawValue)",
-            "worker_id": "\(id)", "attempt": "\(job.attempt)",
+            "worker_id": "\(id)", "attempt": .stringConvertible(job.attempt),
         ]
         do {
             let commit = try await withLeaseRenewal(job) { [processor] in try await processor.process(job) }
@@ -69,7 +69,7 @@ public actor StageWorker {
                     }
                 }
             }
-            metadata["duration_ms"] = "\(durationMs)"
+            metadata["duration_ms"] = .stringConvertible(durationMs)
             if let note = commit.note { metadata["detail"] = "\(note)" }
             logger.info("\(job.stage.rawValue)_complete", metadata: metadata)
         } catch is JobQueue.LeaseLost {
@@ -87,7 +87,7 @@ public actor StageWorker {
         var metadata = metadata
         metadata["error"] = "\(error.message)"
         metadata["error_code"] = "\(error.code)"
-        metadata["duration_ms"] = "\(durationMs)"
+        metadata["duration_ms"] = .stringConvertible(durationMs)
         do {
             let outcome = try await Uncancellable.run { [queue] in try await queue.fail(job, error: error, durationMs: durationMs) }
             switch outcome {
