@@ -13,6 +13,8 @@ public struct PCAAApplication {
     public let application: Application<RouterResponder<BasicRequestContext>>
     public let database: AppDatabase
     public let environment: HTTPEnvironment
+    /// The fault injector in force (nil when `[faults]` is off); drills clear it at run time.
+    public let faultPlan: FaultPlan?
 
     /// Opens the store under the data directory, resolves the platform secret, and wires router and workers.
     /// `onListening` receives the bound port (useful with port 0).
@@ -24,9 +26,13 @@ public struct PCAAApplication {
         let database = try AppDatabase.open(path: config.databasePath, synchronous: config.storage.synchronous)
         let queue = PipelineServices.queue(config: config, database: database)
         let secret = try PlatformSecretFile.resolve(configured: config.security.platformSecret, dataDir: config.storage.dataDir)
-        let environment = HTTPEnvironment(config: config, database: database, queue: queue, platformSecret: secret, logger: logger)
-        let registry = providers ?? ProviderRegistry.builtIn(dataDir: config.storage.dataDir)
-        let services = PipelineServices.make(config: config, database: database, queue: queue, providers: registry)
+        let alerts = AlertGate(cooldownMinutes: config.alerts.cooldownMinutes)
+        let environment = HTTPEnvironment(config: config, database: database, queue: queue, platformSecret: secret, alerts: alerts, logger: logger)
+        var registry = providers ?? ProviderRegistry.builtIn(dataDir: config.storage.dataDir)
+        if config.faults.isActive, registry.faultPlan == nil {
+            registry = registry.injectingFaults(FaultPlan(config.faults))
+        }
+        let services = PipelineServices.make(config: config, database: database, queue: queue, providers: registry, alerts: alerts)
 
         let application = Application(
             router: buildRouter(environment),
@@ -39,7 +45,7 @@ public struct PCAAApplication {
             },
             logger: logger
         )
-        return PCAAApplication(application: application, database: database, environment: environment)
+        return PCAAApplication(application: application, database: database, environment: environment, faultPlan: registry.faultPlan)
     }
 
     /// Runs until SIGTERM/SIGINT: the server stops accepting first, workers then finish their jobs within

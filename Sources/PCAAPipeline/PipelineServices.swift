@@ -15,7 +15,9 @@ public enum PipelineServices {
         JobQueue(database: database, policy: RetryPolicy(config.queue), leaseSeconds: Double(config.queue.leaseSeconds))
     }
 
-    public static func make(config: PCAAConfig, database: AppDatabase, queue: JobQueue, providers: ProviderRegistry) -> [any Service] {
+    public static func make(
+        config: PCAAConfig, database: AppDatabase, queue: JobQueue, providers: ProviderRegistry, alerts: AlertGate
+    ) -> [any Service] {
         let fetcher = RecordingFetcher(
             directory: config.storage.dataDir + "/recordings", maxBytes: config.download.maxBytes,
             timeoutSeconds: Double(config.download.timeoutSeconds), connectTimeoutSeconds: Double(config.download.connectTimeoutSeconds)
@@ -28,11 +30,12 @@ public enum PipelineServices {
             (NotifyStage(database: database, providers: providers), config.workers.notify, "notification_worker"),
         ]
         var services: [any Service] = [
-            LeaseRescuer(queue: queue, interval: .seconds(config.queue.rescuerIntervalSeconds), logger: Logger(label: "pipeline_orchestrator")),
+            LeaseRescuer(queue: queue, interval: .seconds(config.queue.rescuerIntervalSeconds), alerts: alerts,
+                         logger: Logger(label: "pipeline_orchestrator")),
         ]
         for (processor, count, label) in processors {
             services.append(StageWorkerPool(processor: processor, count: count, queue: queue, pollInterval: poll, instance: instance,
-                                            logger: Logger(label: label)))
+                                            alerts: alerts, logger: Logger(label: label)))
         }
         return services
     }

@@ -17,16 +17,10 @@ extension AppDatabase {
         try await writer.write { db in
             let eventTime = event.occurredAt ?? now
             let existing = try Subscription.filter(Column("bid") == event.bid).fetchOne(db)
-            if let existing, eventTime < existing.statusChangedAt {
-                try CallTransitions.log(db, bid: event.bid, callid: nil, stage: "subscription", status: "activation_ignored_stale",
-                                        error: "event time \(Timestamp.iso8601(eventTime)) is older than the applied change", now: now)
-                return .stale(existing)
+            if let stale = try Self.staleGuard(db, existing: existing, bid: event.bid, eventTime: eventTime, kind: "activation", now: now) {
+                return stale
             }
-            var subscription = existing ?? Subscription(
-                id: nil, bid: event.bid, businessName: nil, plan: event.plan, status: .active, statusReason: nil,
-                activatedAt: nil, paidUntil: nil, statusChangedAt: eventTime, webhookSecret: SecretGenerator.webhookSecret(),
-                previousWebhookSecret: nil, previousSecretExpiresAt: nil, createdAt: now, updatedAt: now
-            )
+            var subscription = existing ?? Self.newSubscription(bid: event.bid, status: .active, eventTime: eventTime, now: now)
             subscription.businessName = event.businessName ?? subscription.businessName
             subscription.plan = event.plan
             subscription.status = .active
@@ -50,16 +44,10 @@ extension AppDatabase {
         try await writer.write { db in
             let eventTime = event.occurredAt ?? now
             let existing = try Subscription.filter(Column("bid") == event.bid).fetchOne(db)
-            if let existing, eventTime < existing.statusChangedAt {
-                try CallTransitions.log(db, bid: event.bid, callid: nil, stage: "subscription", status: "deactivation_ignored_stale",
-                                        error: "event time \(Timestamp.iso8601(eventTime)) is older than the applied change", now: now)
-                return .stale(existing)
+            if let stale = try Self.staleGuard(db, existing: existing, bid: event.bid, eventTime: eventTime, kind: "deactivation", now: now) {
+                return stale
             }
-            var subscription = existing ?? Subscription(
-                id: nil, bid: event.bid, businessName: nil, plan: "standard", status: event.status, statusReason: nil,
-                activatedAt: nil, paidUntil: nil, statusChangedAt: eventTime, webhookSecret: SecretGenerator.webhookSecret(),
-                previousWebhookSecret: nil, previousSecretExpiresAt: nil, createdAt: now, updatedAt: now
-            )
+            var subscription = existing ?? Self.newSubscription(bid: event.bid, status: event.status, eventTime: eventTime, now: now)
             subscription.status = event.status
             subscription.statusReason = event.reason
             subscription.statusChangedAt = eventTime
@@ -95,6 +83,24 @@ extension AppDatabase {
 
     public func bidConfig(bid: String) async throws -> BidConfig? {
         try await writer.read { db in try BidConfig.filter(Column("bid") == bid).fetchOne(db) }
+    }
+
+    /// `.stale` (and a log row) when an event older than the last applied change arrives; nil when it applies.
+    private static func staleGuard(
+        _ db: Database, existing: Subscription?, bid: String, eventTime: Date, kind: String, now: Date
+    ) throws -> SubscriptionChange? {
+        guard let existing, eventTime < existing.statusChangedAt else { return nil }
+        try CallTransitions.log(db, bid: bid, callid: nil, stage: "subscription", status: "\(kind)_ignored_stale",
+                                error: "event time \(Timestamp.iso8601(eventTime)) is older than the applied change", now: now)
+        return .stale(existing)
+    }
+
+    private static func newSubscription(bid: String, status: SubscriptionStatus, eventTime: Date, now: Date) -> Subscription {
+        Subscription(
+            id: nil, bid: bid, businessName: nil, plan: "standard", status: status, statusReason: nil, activatedAt: nil, paidUntil: nil,
+            statusChangedAt: eventTime, webhookSecret: SecretGenerator.webhookSecret(), previousWebhookSecret: nil,
+            previousSecretExpiresAt: nil, createdAt: now, updatedAt: now
+        )
     }
 
     /// Creates the BID's pipeline config and rubric when they do not exist yet; never overwrites edits.

@@ -80,7 +80,12 @@ public enum ConfigLoader {
         if config.security.platformSecret.isEmpty {
             warnings.append("security.platform_secret: empty; one is generated in \(config.storage.dataDir)/platform_secret on first start")
         }
-        if config.defaults.sttProvider != "none" {
+        if config.faults.isActive {
+            warnings.append("faults: fault injection is ON (stt error/throttle/timeout/slow rates); for tests and drills only")
+        }
+        if config.defaults.sttProvider == "drill" {
+            warnings.append("defaults.stt_provider: \"drill\" returns labelled placeholder transcripts; for load tests and drills only")
+        } else if config.defaults.sttProvider != "none" {
             warnings.append("defaults.stt_provider: \"\(config.defaults.sttProvider)\" has no engine in this build yet; transcription fails permanently until one lands")
         }
         return warnings
@@ -114,6 +119,9 @@ public enum ConfigLoader {
 
     private static func crossChecks(_ config: PCAAConfig) -> [ConfigError] {
         var errors: [ConfigError] = []
+        if config.faults.sttErrorRate + config.faults.sttThrottleRate + config.faults.sttTimeoutRate + config.faults.sttSlowRate > 1 {
+            errors.append(ConfigError(key: "faults", reason: "the stt_*_rate values must add up to at most 1"))
+        }
         if config.queue.backoffMaxSeconds < config.queue.backoffBaseSeconds {
             errors.append(ConfigError(key: "queue.backoff_max_s", reason: "must be >= queue.backoff_base_s"))
         }

@@ -23,7 +23,7 @@ enum ConfigSchema {
         "PCAA_LISTEN": "server.listen",
     ]
 
-    static let sttProviders = ["local", "sarvam", "deepgram", "whisper", "none"]
+    static let sttProviders = ["local", "sarvam", "deepgram", "whisper", "drill", "none"]
     static let analyzers = ["metrics", "rules", "bedrock", "openai"]
     static let notifiers = ["outbox", "email", "whatsapp", "none"]
 
@@ -115,6 +115,16 @@ enum ConfigSchema {
             field("defaults", "quality_template", .string) { c, v throws(ConfigReason) in
                 c.defaults.qualityTemplate = try v.asChoice(QualityTemplates.names)
             },
+            // [faults]
+            field("faults", "stt_error_rate", .double) { c, v throws(ConfigReason) in c.faults.sttErrorRate = try v.asDouble(0...1) },
+            field("faults", "stt_throttle_rate", .double) { c, v throws(ConfigReason) in c.faults.sttThrottleRate = try v.asDouble(0...1) },
+            field("faults", "stt_timeout_rate", .double) { c, v throws(ConfigReason) in c.faults.sttTimeoutRate = try v.asDouble(0...1) },
+            field("faults", "stt_slow_rate", .double) { c, v throws(ConfigReason) in c.faults.sttSlowRate = try v.asDouble(0...1) },
+            field("faults", "slow_ms", .int) { c, v throws(ConfigReason) in c.faults.slowMs = try v.asInt(0...600_000) },
+            field("faults", "timeout_ms", .int) { c, v throws(ConfigReason) in c.faults.timeoutMs = try v.asInt(0...600_000) },
+            field("faults", "retry_after_s", .double) { c, v throws(ConfigReason) in c.faults.retryAfterSeconds = try v.asDouble(0...3600) },
+            // [alerts]
+            field("alerts", "cooldown_minutes", .int) { c, v throws(ConfigReason) in c.alerts.cooldownMinutes = try v.asInt(0...10_080) },
             // [logging]
             field("logging", "level", .string) { c, v throws(ConfigReason) in
                 c.logging.level = try v.asChoice(["trace", "debug", "info", "notice", "warning", "error", "critical"])

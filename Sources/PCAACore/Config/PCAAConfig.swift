@@ -58,6 +58,32 @@ public struct PCAAConfig: Sendable, Equatable {
         public var qualityTemplate = "presales"
     }
 
+    /// `[faults]`: fault injection around the speech engine, for tests and drills. All zero in production.
+    public struct Faults: Sendable, Equatable {
+        /// Share of transcriptions answered like an HTTP 500.
+        public var sttErrorRate = 0.0
+        /// Share answered like a 429 with `Retry-After: retry_after_s`.
+        public var sttThrottleRate = 0.0
+        /// Share that hang until `timeout_ms`, then fail like a timeout.
+        public var sttTimeoutRate = 0.0
+        /// Share delayed by `slow_ms` before the real answer.
+        public var sttSlowRate = 0.0
+        public var slowMs = 2000
+        public var timeoutMs = 5000
+        public var retryAfterSeconds = 1.0
+
+        public init() {}
+
+        /// True when any fault is switched on.
+        public var isActive: Bool { sttErrorRate + sttThrottleRate + sttTimeoutRate + sttSlowRate > 0 }
+    }
+
+    /// `[alerts]`: one incident, one alert.
+    public struct Alerts: Sendable, Equatable {
+        /// After an alert, the same kind for the same BID is only counted for this long.
+        public var cooldownMinutes = 15
+    }
+
     /// `[logging]`: JSON lines on stderr.
     public struct Logging: Sendable, Equatable {
         public var level = "info"
@@ -71,6 +97,8 @@ public struct PCAAConfig: Sendable, Equatable {
     public var download = Download()
     public var defaults = Defaults()
     public var logging = Logging()
+    public var faults = Faults()
+    public var alerts = Alerts()
 
     public init() {}
 

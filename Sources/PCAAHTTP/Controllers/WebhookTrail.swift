@@ -54,8 +54,9 @@ struct WebhookTrail {
             return try await operation()
         } catch {
             environment.logger.error("storage_error", metadata: [
-                "event_type": "\(eventType)", "bid": "\(bid ?? "-")", "callid": "\(callid ?? "-")", "error": "\(error)", "alert": "storage_error",
+                "event_type": "\(eventType)", "bid": "\(bid ?? "-")", "callid": "\(callid ?? "-")", "error": "\(error)",
             ])
+            await environment.alerts.raise("storage_error", bid: nil, message: "webhooks are refused with 503: \(error)")
             throw APIError.unavailable("the call could not be stored; retry later")
         }
     }
@@ -79,7 +80,8 @@ struct WebhookTrail {
         do {
             try await environment.database.logWebhook(entry)
         } catch {
-            environment.logger.error("webhook_log_failed", metadata: ["error": "\(error)", "alert": "storage_error"])
+            environment.logger.error("webhook_log_failed", metadata: ["error": "\(error)"])
+            await environment.alerts.raise("storage_error", bid: nil, message: "webhook_log cannot be written: \(error)")
         }
     }
 }

@@ -8,6 +8,8 @@ public struct ProviderRegistry: Sendable {
     public var speechToText: [String: any SpeechToText]
     public var analyzers: [String: any CallAnalyzer]
     public var notifiers: [String: any Notifier]
+    /// Set when speech engines are wrapped in the fault injector; also applied to engines named but not built in.
+    public private(set) var faultPlan: FaultPlan?
 
     public init(speechToText: [String: any SpeechToText] = [:], analyzers: [String: any CallAnalyzer] = [:], notifiers: [String: any Notifier] = [:]) {
         self.speechToText = speechToText
@@ -18,13 +20,24 @@ public struct ProviderRegistry: Sendable {
     /// What this build ships: the metrics analyzer and the file outbox. Speech engines arrive with the STT work.
     public static func builtIn(dataDir: String) -> ProviderRegistry {
         ProviderRegistry(
+            speechToText: ["drill": DrillSpeechToText()],
             analyzers: ["metrics": MetricsAnalyzer()],
             notifiers: ["outbox": OutboxNotifier(directory: dataDir + "/outbox")]
         )
     }
 
+    /// The same registry with every speech engine wrapped in the fault injector (see `[faults]`).
+    public func injectingFaults(_ plan: FaultPlan) -> ProviderRegistry {
+        var copy = self
+        copy.speechToText = speechToText.mapValues { FaultInjectingSpeechToText(base: $0, plan: plan) }
+        copy.faultPlan = plan
+        return copy
+    }
+
     public func speechToText(named name: String) -> any SpeechToText {
-        speechToText[name] ?? UnavailableSpeechToText(name: name, reason: "no engine with this name is built into pcaa \(PCAAVersion.current)")
+        if let engine = speechToText[name] { return engine }
+        let unavailable = UnavailableSpeechToText(name: name, reason: "no engine with this name is built into pcaa \(PCAAVersion.current)")
+        return faultPlan.map { FaultInjectingSpeechToText(base: unavailable, plan: $0) } ?? unavailable
     }
 
     public func analyzer(named name: String) -> any CallAnalyzer {

@@ -34,8 +34,7 @@ public struct AnalyzeStage: StageProcessor {
             analysis.totalScore = max(0, min(100, score))
             analysis.passed = analysis.passed ?? (score >= config.passThreshold)
         }
-        let elapsed = ContinuousClock.now - started
-        let processingMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let processingMs = Elapsed.milliseconds(since: started)
         let record = try AnalysisRecord(callId: callID, call: call, analysis: analysis, processingMs: processingMs, createdAt: Date())
         return StageCommit(note: "analyzer=\(analyzer.name) score=\(analysis.totalScore.map { String($0) } ?? "none")") { db in
             try record.save(db)

@@ -25,8 +25,7 @@ public struct TranscribeStage: StageProcessor {
         let engine = providers.speechToText(named: config.sttProvider)
         let started = ContinuousClock.now
         let transcript = try await engine.transcribe(audio: audio, call: call.context(language: config.language))
-        let elapsed = ContinuousClock.now - started
-        let processingMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let processingMs = Elapsed.milliseconds(since: started)
         let callID = call.id!
         let record = try TranscriptRecord(callId: callID, call: call, result: transcript, processingMs: processingMs, createdAt: Date())
         return StageCommit(note: "provider=\(engine.name) segments=\(transcript.segments.count) chars=\(transcript.text.count)") { db in

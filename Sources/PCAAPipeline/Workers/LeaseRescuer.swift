@@ -8,11 +8,13 @@ import ServiceLifecycle
 public struct LeaseRescuer: Service {
     let queue: JobQueue
     let interval: Duration
+    let alerts: AlertGate
     let logger: Logger
 
-    public init(queue: JobQueue, interval: Duration, logger: Logger) {
+    public init(queue: JobQueue, interval: Duration, alerts: AlertGate, logger: Logger) {
         self.queue = queue
         self.interval = interval
+        self.alerts = alerts
         self.logger = logger
     }
 
@@ -33,10 +35,11 @@ public struct LeaseRescuer: Service {
                 ])
             }
             for job in report.buried {
-                logger.error("lease_expired_dead", metadata: [
+                logger.warning("lease_expired_dead", metadata: [
                     "bid": "\(job.bid)", "callid": "\(job.callid)", "stage": "\(job.stage.rawValue)", "attempt": .stringConvertible(job.attempt),
-                    "alert": "job_dead",
                 ])
+                await alerts.raise("job_dead", bid: job.bid, message: "\(job.stage.rawValue) job lost its lease on every attempt (worker crash or hang)",
+                                   metadata: ["stage": "\(job.stage.rawValue)", "callid": "\(job.callid)"])
             }
         } catch {
             logger.error("rescuer_failed", metadata: ["error": "\(error)"])

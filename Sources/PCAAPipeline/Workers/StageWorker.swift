@@ -11,13 +11,15 @@ public actor StageWorker {
     let processor: any StageProcessor
     let queue: JobQueue
     let pollInterval: Duration
+    let alerts: AlertGate
     let logger: Logger
 
-    public init(id: String, processor: any StageProcessor, queue: JobQueue, pollInterval: Duration, logger: Logger) {
+    public init(id: String, processor: any StageProcessor, queue: JobQueue, pollInterval: Duration, alerts: AlertGate, logger: Logger) {
         self.id = id
         self.processor = processor
         self.queue = queue
         self.pollInterval = pollInterval
+        self.alerts = alerts
         self.logger = logger
     }
 
@@ -51,7 +53,7 @@ public actor StageWorker {
         ]
         do {
             let commit = try await withLeaseRenewal(job) { [processor] in try await processor.process(job) }
-            let durationMs = Self.milliseconds(since: started)
+            let durationMs = Elapsed.milliseconds(since: started)
             try await Uncancellable.run { [queue] in
                 try await queue.database.writer.write { db in
                     let now = Date()
@@ -79,7 +81,7 @@ public actor StageWorker {
             logger.notice("job_released", metadata: metadata)
         } catch {
             let stageError = (error as? StageError) ?? .transient("internal_error", "\(error)")
-            await settleFailure(job, error: stageError, durationMs: Self.milliseconds(since: started), metadata: metadata)
+            await settleFailure(job, error: stageError, durationMs: Elapsed.milliseconds(since: started), metadata: metadata)
         }
     }
 
@@ -95,8 +97,9 @@ public actor StageWorker {
                 metadata["retry_at"] = "\(Timestamp.iso8601(at))"
                 logger.warning("\(job.stage.rawValue)_failed_will_retry", metadata: metadata)
             case .dead:
-                metadata["alert"] = "job_dead"
-                logger.error("\(job.stage.rawValue)_failed_dead", metadata: metadata)
+                logger.warning("\(job.stage.rawValue)_failed_dead", metadata: metadata)
+                await alerts.raise("job_dead", bid: job.bid, message: "\(job.stage.rawValue) jobs are failing permanently: \(error.message)",
+                                   metadata: ["stage": "\(job.stage.rawValue)", "callid": "\(job.callid)", "error_code": "\(error.code)"])
             case .leaseLost:
                 logger.warning("lease_lost", metadata: metadata)
             }
@@ -128,10 +131,5 @@ public actor StageWorker {
 
     private func idle() async {
         try? await cancelWhenGracefulShutdown { [pollInterval] in try await Task.sleep(for: pollInterval) }
-    }
-
-    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
-        let elapsed = ContinuousClock.now - start
-        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 }

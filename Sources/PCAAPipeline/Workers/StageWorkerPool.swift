@@ -8,11 +8,13 @@ public struct StageWorkerPool: Service {
     public let stage: Stage
     public let workers: [StageWorker]
 
-    public init(processor: any StageProcessor, count: Int, queue: JobQueue, pollInterval: Duration, instance: String, logger: Logger) {
+    public init(
+        processor: any StageProcessor, count: Int, queue: JobQueue, pollInterval: Duration, instance: String, alerts: AlertGate, logger: Logger
+    ) {
         self.stage = processor.stage
         self.workers = (0..<count).map { index in
             StageWorker(id: "\(instance)-\(processor.stage.rawValue)-\(index + 1)", processor: processor, queue: queue,
-                        pollInterval: pollInterval, logger: logger)
+                        pollInterval: pollInterval, alerts: alerts, logger: logger)
         }
     }
 

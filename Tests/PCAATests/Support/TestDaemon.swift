@@ -14,6 +14,8 @@ final class TestDaemon: Sendable {
     let port: Int
     let database: AppDatabase
     let platformSecret: String
+    let faultPlan: FaultPlan?
+    let alerts: AlertGate
     private let group: ServiceGroup
     private let runner: Task<Void, any Error>
     let client = CurlHTTPClient(userAgent: "pcaa-tests")
@@ -57,14 +59,19 @@ final class TestDaemon: Sendable {
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         return TestDaemon(config: config, port: port, database: app.database, platformSecret: app.environment.platformSecret,
-                          group: group, runner: runner)
+                          faultPlan: app.faultPlan, alerts: app.environment.alerts, group: group, runner: runner)
     }
 
-    private init(config: PCAAConfig, port: Int, database: AppDatabase, platformSecret: String, group: ServiceGroup, runner: Task<Void, any Error>) {
+    private init(
+        config: PCAAConfig, port: Int, database: AppDatabase, platformSecret: String, faultPlan: FaultPlan?, alerts: AlertGate,
+        group: ServiceGroup, runner: Task<Void, any Error>
+    ) {
         self.config = config
         self.port = port
         self.database = database
         self.platformSecret = platformSecret
+        self.faultPlan = faultPlan
+        self.alerts = alerts
         self.group = group
         self.runner = runner
     }
