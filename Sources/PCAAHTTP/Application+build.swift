@@ -23,7 +23,7 @@ public struct PCAAApplication {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> PCAAApplication {
         try FileManager.default.createDirectory(atPath: config.storage.dataDir, withIntermediateDirectories: true)
-        let database = try AppDatabase.open(path: config.databasePath, synchronous: config.storage.synchronous)
+        let database = try AppDatabase.open(config: config)
         let queue = PipelineServices.queue(config: config, database: database)
         let secret = try PlatformSecretFile.resolve(configured: config.security.platformSecret, dataDir: config.storage.dataDir)
         let alerts = AlertGate(cooldownMinutes: config.alerts.cooldownMinutes)

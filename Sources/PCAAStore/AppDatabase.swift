@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PCAACore
 
 /// The one SQLite file: a WAL `DatabasePool` plus the schema migrator.
 public struct AppDatabase: Sendable {
@@ -7,13 +8,13 @@ public struct AppDatabase: Sendable {
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     /// `synchronous` is `full` (fsync per commit, survives power loss) or `normal`.
-    public static func open(path: String, synchronous: String = "full", migrate: Bool = true) throws -> AppDatabase {
+    public static func open(path: String, synchronous: String = "full", busyTimeoutMs: Int = 5000, migrate: Bool = true) throws -> AppDatabase {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Double(busyTimeoutMs) / 1000)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
@@ -24,6 +25,11 @@ public struct AppDatabase: Sendable {
         let database = AppDatabase(writer: pool)
         if migrate { try database.migrate() }
         return database
+    }
+
+    /// Opens the database the configuration names, with its durability and lock-wait settings.
+    public static func open(config: PCAAConfig) throws -> AppDatabase {
+        try open(path: config.databasePath, synchronous: config.storage.synchronous, busyTimeoutMs: config.storage.busyTimeoutMs)
     }
 
     /// Applies every pending migration.

@@ -11,7 +11,7 @@ struct BidCommand: AsyncParsableCommand {
 
     static func open(_ options: ConfigOptions) throws -> (PCAAConfig, AppDatabase) {
         let config = try options.load()
-        return (config, try AppDatabase.open(path: config.databasePath, synchronous: config.storage.synchronous))
+        return (config, try AppDatabase.open(config: config))
     }
 
     static func validated(_ bid: String) throws -> String {

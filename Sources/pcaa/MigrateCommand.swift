@@ -10,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let database = try AppDatabase.open(path: config.databasePath, synchronous: config.storage.synchronous)
+        let database = try AppDatabase.open(config: config)
         print("database: \(config.databasePath)")
         print("migrations: \(try database.appliedMigrations().joined(separator: ", "))")
         print("integrity: \(try database.integrityCheck().joined(separator: "; "))")

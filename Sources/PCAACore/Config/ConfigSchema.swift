@@ -47,6 +47,9 @@ enum ConfigSchema {
             field("storage", "synchronous", .string) { c, v throws(ConfigReason) in
                 c.storage.synchronous = try v.asChoice(["full", "normal"])
             },
+            field("storage", "busy_timeout_ms", .int) { c, v throws(ConfigReason) in
+                c.storage.busyTimeoutMs = try v.asInt(0...600_000)
+            },
             // [security]
             field("security", "platform_secret", .string, secret: true) { c, v throws(ConfigReason) in
                 let secret = try v.asString()

@@ -12,6 +12,8 @@ public struct PCAAConfig: Sendable, Equatable {
         public var dataDir = "./var"
         /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes only.
         public var synchronous = "full"
+        /// How long a write waits for a lock held by another process (e.g. a CLI command) before failing.
+        public var busyTimeoutMs = 5000
     }
 
     /// `[security]`: shared secrets. Never logged.
