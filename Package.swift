@@ -80,10 +80,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PCAABench",
+            dependencies: [
+                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASandbox",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "pcaa",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASandbox",
+                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASandbox", "PCAABench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

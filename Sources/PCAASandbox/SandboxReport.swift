@@ -126,10 +126,7 @@ public struct SandboxReport: Sendable {
 
     /// Nearest-rank percentile (`p` in 0…100) of `values`; nil when empty.
     public static func percentile(_ values: [Double], _ p: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+        Percentile.nearestRank(values, p)
     }
 
     /// Final states seen in the run, in pipeline order (unknown states last, by name).

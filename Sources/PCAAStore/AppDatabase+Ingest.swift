@@ -18,7 +18,7 @@ extension AppDatabase {
     /// Seed §5.4 in one transaction: re-check the subscription, deduplicate, store the call, log the webhook and
     /// enqueue `transcribe` for eligible calls. Concurrent duplicates are serialised by SQLite's single writer.
     public func ingestCall(_ event: CallCompletedEvent, payload: String, maxAttempts: Int, now: Date) async throws -> IngestOutcome {
-        try await writer.write { db in
+        try await committer.write { db in
             let subscription = try Subscription.filter(Column("bid") == event.bid).fetchOne(db)
             func logWebhook(queued: Bool, status: Int, reason: String?) throws {
                 let entry = WebhookLogEntry(
@@ -64,7 +64,7 @@ extension AppDatabase {
 
     /// Records a webhook that was refused before it reached `ingestCall` (bad JSON, signature, size, fields).
     public func logWebhook(_ entry: WebhookLogEntry) async throws {
-        try await writer.write { db in
+        try await committer.write { db in
             let row = entry
             try row.insert(db)
         }

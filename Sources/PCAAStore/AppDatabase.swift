@@ -5,6 +5,13 @@ import PCAACore
 /// The one SQLite file: a WAL `DatabasePool` plus the schema migrator.
 public struct AppDatabase: Sendable {
     public let writer: DatabasePool
+    /// Hot-path writes (ingest, claims, completions) go through group commit to share fsyncs.
+    public let committer: GroupCommitWriter
+
+    public init(writer: DatabasePool) {
+        self.writer = writer
+        self.committer = GroupCommitWriter(writer: writer)
+    }
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     /// `synchronous` is `full` (fsync per commit, survives power loss) or `normal`.

@@ -55,20 +55,9 @@ public actor StageWorker {
             let commit = try await withLeaseRenewal(job) { [processor] in try await processor.process(job) }
             let durationMs = Elapsed.milliseconds(since: started)
             try await Uncancellable.run { [queue] in
-                try await queue.database.writer.write { db in
-                    let now = Date()
-                    try JobQueue.markDone(db, job: job, now: now)
-                    try commit.apply(db)
-                    try CallTransitions.move(db, bid: job.bid, callid: job.callid, to: job.stage.doneState, stage: job.stage.rawValue,
-                                             status: "success", workerID: job.workerId, attempt: job.attempt, durationMs: durationMs,
-                                             error: nil, now: now)
-                    if let note = commit.note {
-                        try CallTransitions.log(db, bid: job.bid, callid: job.callid, stage: job.stage.rawValue, status: "note",
-                                                workerID: job.workerId, attempt: job.attempt, error: note, now: now)
-                    }
-                    if let next = job.stage.next {
-                        try JobQueue.enqueue(db, stage: next, bid: job.bid, callid: job.callid, maxAttempts: queue.policy.maxAttempts, now: now)
-                    }
+                try await queue.database.committer.write { db in
+                    try JobQueue.complete(db, job: job, durationMs: durationMs, note: commit.note, maxAttempts: queue.policy.maxAttempts,
+                                          now: Date(), apply: commit.apply)
                 }
             }
             metadata["duration_ms"] = .stringConvertible(durationMs)

@@ -43,7 +43,7 @@ public struct JobQueue: Sendable {
     /// Leases the next ready job of `stage` in one `UPDATE … RETURNING`. Fair across BIDs: the BID with the fewest
     /// running jobs of this stage goes first, then the one served least recently, then the oldest job.
     public func claim(stage: Stage, workerID: String, now: Date = Date()) async throws -> Job? {
-        try await database.writer.write { db in try Self.claim(db, stage: stage, workerID: workerID, leaseSeconds: leaseSeconds, now: now) }
+        try await database.committer.write { db in try Self.claim(db, stage: stage, workerID: workerID, leaseSeconds: leaseSeconds, now: now) }
     }
 
     static func claim(_ db: Database, stage: Stage, workerID: String, leaseSeconds: Double, now: Date) throws -> Job? {
@@ -94,9 +94,27 @@ public struct JobQueue: Sendable {
         guard db.changesCount == 1 else { throw LeaseLost(jobID: job.id) }
     }
 
+    /// Completes a stage in one transaction: fences and finishes the job, applies the stage's result, moves the
+    /// call to the stage's done state (with its `processing_log` row) and enqueues the next stage.
+    public static func complete(
+        _ db: Database, job: Job, durationMs: Int, note: String?, maxAttempts: Int, now: Date, apply: (Database) throws -> Void = { _ in }
+    ) throws {
+        try markDone(db, job: job, now: now)
+        try apply(db)
+        try CallTransitions.move(db, bid: job.bid, callid: job.callid, to: job.stage.doneState, stage: job.stage.rawValue,
+                                 status: "success", workerID: job.workerId, attempt: job.attempt, durationMs: durationMs, now: now)
+        if let note {
+            try CallTransitions.log(db, bid: job.bid, callid: job.callid, stage: job.stage.rawValue, status: "note",
+                                    workerID: job.workerId, attempt: job.attempt, error: note, now: now)
+        }
+        if let next = job.stage.next {
+            try enqueue(db, stage: next, bid: job.bid, callid: job.callid, maxAttempts: maxAttempts, now: now)
+        }
+    }
+
     /// Extends the lease of a job still held by this worker; false when it was lost.
     public func renewLease(_ job: Job, now: Date = Date()) async throws -> Bool {
-        try await database.writer.write { db in
+        try await database.committer.write { db in
             try db.execute(
                 sql: "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running' AND worker_id = ? AND attempt = ?",
                 arguments: [now.addingTimeInterval(leaseSeconds), now, job.id, job.workerId, job.attempt]
@@ -116,7 +134,7 @@ public struct JobQueue: Sendable {
     /// exhausted retries make the job `dead` and the call `failed_*`.
     public func fail(_ job: Job, error: StageError, durationMs: Int, now: Date = Date()) async throws -> FailureOutcome {
         let delay = policy.delay(afterAttempt: job.attempt, retryAfter: error.retryAfterSeconds)
-        return try await database.writer.write { db in
+        return try await database.committer.write { db in
             let owned = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND worker_id = ? AND attempt = ?",
                 arguments: [job.id, job.workerId, job.attempt]
@@ -146,7 +164,7 @@ public struct JobQueue: Sendable {
 
     /// Gives a job back without counting the attempt (graceful shutdown ran out of time).
     public func release(_ job: Job, now: Date = Date()) async throws {
-        try await database.writer.write { db in
+        try await database.committer.write { db in
             try db.execute(
                 sql: """
                     UPDATE jobs SET state = 'ready', attempt = attempt - 1, run_at = ?, lease_until = NULL, worker_id = NULL, updated_at = ?

@@ -5,7 +5,6 @@ import PCAAHTTP
 import PCAANet
 import PCAAPipeline
 import PCAAStore
-import ServiceLifecycle
 
 /// A real pcaa daemon for one test: its own temp data directory, a real SQLite file, the real HTTP server on an
 /// ephemeral loopback port and the real workers. Requests go through libcurl.
@@ -16,8 +15,7 @@ final class TestDaemon: Sendable {
     let platformSecret: String
     let faultPlan: FaultPlan?
     let alerts: AlertGate
-    private let group: ServiceGroup
-    private let runner: Task<Void, any Error>
+    private let running: RunningDaemon
     let client = CurlHTTPClient(userAgent: "pcaa-tests")
 
     /// A config for tests: temp data dir, port 0, fast polling, short leases and backoff.
@@ -48,38 +46,23 @@ final class TestDaemon: Sendable {
     static func start(config: PCAAConfig = testConfig(), providers: ProviderRegistry? = nil) async throws -> TestDaemon {
         var logger = Logger(label: "test-daemon")
         logger.logLevel = .error
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
         let registry = providers ?? TestProviders.registry(dataDir: config.storage.dataDir)
-        let app = try PCAAApplication.build(config: config, providers: registry, logger: logger) { port in
-            continuation.yield(port)
-            continuation.finish()
-        }
-        let group = app.serviceGroup(gracefulShutdownSignals: [])
-        let runner = Task { try await group.run() }
-        var iterator = stream.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        return TestDaemon(config: config, port: port, database: app.database, platformSecret: app.environment.platformSecret,
-                          faultPlan: app.faultPlan, alerts: app.environment.alerts, group: group, runner: runner)
+        return TestDaemon(config: config, running: try await RunningDaemon.start(config: config, providers: registry, logger: logger))
     }
 
-    private init(
-        config: PCAAConfig, port: Int, database: AppDatabase, platformSecret: String, faultPlan: FaultPlan?, alerts: AlertGate,
-        group: ServiceGroup, runner: Task<Void, any Error>
-    ) {
+    private init(config: PCAAConfig, running: RunningDaemon) {
         self.config = config
-        self.port = port
-        self.database = database
-        self.platformSecret = platformSecret
-        self.faultPlan = faultPlan
-        self.alerts = alerts
-        self.group = group
-        self.runner = runner
+        self.running = running
+        self.port = running.port
+        self.database = running.database
+        self.platformSecret = running.environment.platformSecret
+        self.faultPlan = running.faultPlan
+        self.alerts = running.environment.alerts
     }
 
     /// Graceful shutdown (as SIGTERM would), waiting until every service has returned.
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await runner.value
+        await running.stop()
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }

@@ -1,0 +1,82 @@
+import ArgumentParser
+import PCAABench
+
+/// `pcaa bench sqlite|ingest|queue|pipeline`: the figures in docs/BENCHMARKS.md, re-runnable on any box.
+/// Build with `-c release` for figures worth recording.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure SQLite, ingest, queue and pipeline throughput (use a release build).",
+        subcommands: [SQLite.self, Ingest.self, Queue.self, Pipeline.self]
+    )
+
+    struct Durability: ParsableArguments {
+        @Option(help: "SQLite synchronous level: full (the daemon's default) or normal.")
+        var synchronous = "full"
+    }
+
+    /// Every figure is also printed as a ratio to this single-row floor.
+    static func floor(_ synchronous: String) throws -> SQLiteBench.Figures {
+        try SQLiteBench(synchronous: synchronous, seconds: 2).run()
+    }
+
+    struct SQLite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "sqlite", abstract: "Raw insert rate with the daemon's PRAGMAs.")
+        @OptionGroup var durability: Durability
+        @Option(help: "Seconds per case.") var seconds: Double = 3
+
+        func run() async throws {
+            let figures = try SQLiteBench(synchronous: durability.synchronous, seconds: seconds).run()
+            print(SQLiteBench.table(figures, synchronous: durability.synchronous).render())
+        }
+    }
+
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Signed webhooks over loopback HTTP.")
+        @OptionGroup var durability: Durability
+        @Option(help: "Concurrent clients.") var clients = 16
+        @Option(help: "Seconds per phase.") var seconds: Double = 5
+
+        func run() async throws {
+            let floor = try BenchCommand.floor(durability.synchronous)
+            let bench = IngestBench(clients: clients, seconds: seconds, synchronous: durability.synchronous)
+            let phases = try await bench.run()
+            print(SQLiteBench.table(floor, synchronous: durability.synchronous).render())
+            print("")
+            print(bench.table(phases, floor: floor.singleRowPerSecond).render())
+        }
+    }
+
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "queue", abstract: "Claim/complete round trips and fairness.")
+        @OptionGroup var durability: Durability
+        @Option(help: "Jobs per case.") var jobs = 4000
+
+        func run() async throws {
+            let floor = try BenchCommand.floor(durability.synchronous)
+            let bench = QueueBench(jobs: jobs, synchronous: durability.synchronous)
+            let throughput = try await bench.runThroughput()
+            let fairness = try await bench.runFairness()
+            print(SQLiteBench.table(floor, synchronous: durability.synchronous).render())
+            print("")
+            print(bench.table(throughput, fairness: fairness, floor: floor.singleRowPerSecond).render())
+        }
+    }
+
+    struct Pipeline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "The sandbox through the whole pipeline with instant providers.")
+        @OptionGroup var durability: Durability
+        @Option(help: "Calls to push through.") var calls = 10_000
+        @Option(help: "BIDs.") var bids = 5
+        @Option(help: "Workers per stage.") var workers = 2
+
+        func run() async throws {
+            let bench = PipelineBench(calls: calls, bids: bids, workers: workers, synchronous: durability.synchronous)
+            let result = try await bench.run()
+            for table in bench.tables(result) {
+                print(table.render())
+                print("")
+            }
+            print(result.report.table())
+        }
+    }
+}
