@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test deps build release sandbox clean
+.PHONY: run test soak bench deps build release sandbox clean
 
 ## Install missing Debian packages (nothing is downloaded when all are present).
 deps:
@@ -31,6 +31,18 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+
+## The long reliability runs: 2,400 calls with 20 SIGKILLs, 100,000 fuzzed webhooks.
+soak: deps
+	$(SWIFT) build --build-tests
+	PCAA_SOAK=1 $(SWIFT) test --skip-build --filter 'CrashTests|FuzzWebhookTests'
+
+## The figures of docs/BENCHMARKS.md (release build).
+bench: release
+	.build/release/pcaa bench sqlite
+	.build/release/pcaa bench ingest
+	.build/release/pcaa bench queue
+	.build/release/pcaa bench pipeline
 
 ## Drive a running daemon (`make run` in another terminal) with 5 BIDs and 100 calls.
 sandbox:

@@ -21,6 +21,7 @@ public struct QueueBench: Sendable {
         public var workers: Int
         public var roundTrips: Int
         public var perSecond: Double
+        public var meanBatch: Double
     }
 
     public struct Fairness: Sendable {
@@ -42,7 +43,10 @@ public struct QueueBench: Sendable {
             try await Self.fill(database, bid: { Self.bids[$0 % Self.bids.count] }, count: jobs, prefix: "t")
             let start = ContinuousClock.now
             let done = try await Self.drain(queue: queue, workers: workers, until: jobs) { _, _ in }
-            results.append(Throughput(workers: workers, roundTrips: done, perSecond: Double(done) / Elapsed.seconds(since: start)))
+            let seconds = Elapsed.seconds(since: start)
+            let stats = database.committer.statistics
+            results.append(Throughput(workers: workers, roundTrips: done, perSecond: Double(done) / seconds,
+                                      meanBatch: Double(stats.writes) / Double(max(1, stats.transactions))))
         }
         return results
     }
@@ -139,15 +143,15 @@ public struct QueueBench: Sendable {
 
     public func table(_ throughput: [Throughput], fairness: Fairness, floor: Double) -> BenchTable {
         var table = BenchTable(title: "bench queue (\(jobs) jobs, synchronous=\(synchronous); a round trip = claim + complete with next-stage enqueue)",
-                               columns: ["case", "round trips", "per second", "ratio to floor"])
+                               columns: ["case", "round trips", "per second", "ratio to floor", "writes per commit"])
         for row in throughput {
             table.add(["\(row.workers) worker\(row.workers == 1 ? "" : "s")", "\(row.roundTrips)", Figure.rate(row.perSecond),
-                       Figure.ratio(row.perSecond, floor: floor)])
+                       Figure.ratio(row.perSecond, floor: floor), String(format: "%.1f", row.meanBatch)])
         }
         table.add(["fairness: flooding BID wait p50 / p95 s", "\(jobs)",
-                   "\(Figure.seconds(fairness.floodWaitP50)) / \(Figure.seconds(fairness.floodWaitP95))", "-"])
+                   "\(Figure.seconds(fairness.floodWaitP50)) / \(Figure.seconds(fairness.floodWaitP95))", "-", "-"])
         table.add(["fairness: 4 quiet BIDs wait p50 / p95 s", "\(fairness.quietJobs)",
-                   "\(Figure.seconds(fairness.quietWaitP50)) / \(Figure.seconds(fairness.quietWaitP95))", "-"])
+                   "\(Figure.seconds(fairness.quietWaitP50)) / \(Figure.seconds(fairness.quietWaitP95))", "-", "-"])
         return table
     }
 }

@@ -23,9 +23,8 @@ public struct OutboxNotifier: Notifier {
         }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let temporary = path + ".tmp"
-            try Data(Self.render(message, key: key).utf8).write(to: URL(fileURLWithPath: temporary), options: .atomic)
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+            // .atomic writes a temporary file and renames it: a reader never sees half a message.
+            try Data(Self.render(message, key: key).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw StageError.transient("outbox_write_failed", "cannot write \(path): \(error.localizedDescription)")
         }

@@ -8,15 +8,12 @@ public enum CallTransitions {
         _ db: Database, bid: String, callid: String, to state: ProcessingState, stage: String, status: String,
         workerID: String? = nil, attempt: Int? = nil, durationMs: Int? = nil, error: String? = nil, now: Date
     ) throws {
-        try db.execute(
-            sql: """
-                UPDATE calls SET processing_state = ?, state_changed_at = ?,
-                    completed_at = CASE WHEN ? THEN ? ELSE NULL END,
-                    last_error = COALESCE(?, CASE WHEN ? THEN last_error ELSE NULL END)
-                WHERE bid = ? AND callid = ?
-                """,
-            arguments: [state.rawValue, now, state.isTerminal, now, error, state.isFailed, bid, callid]
-        )
+        try db.cachedStatement(sql: """
+            UPDATE calls SET processing_state = ?, state_changed_at = ?,
+                completed_at = CASE WHEN ? THEN ? ELSE NULL END,
+                last_error = COALESCE(?, CASE WHEN ? THEN last_error ELSE NULL END)
+            WHERE bid = ? AND callid = ?
+            """).execute(arguments: [state.rawValue, DatabaseTimestamp(now), state.isTerminal, DatabaseTimestamp(now), error, state.isFailed, bid, callid])
         try log(db, bid: bid, callid: callid, stage: stage, status: status, workerID: workerID, attempt: attempt,
                 durationMs: durationMs, error: error, now: now)
     }
@@ -26,10 +23,9 @@ public enum CallTransitions {
         _ db: Database, bid: String, callid: String?, stage: String, status: String, workerID: String? = nil,
         attempt: Int? = nil, durationMs: Int? = nil, error: String? = nil, now: Date
     ) throws {
-        let entry = ProcessingLogEntry(
-            bid: bid, callid: callid, stage: stage, status: status, workerId: workerID, attempt: attempt,
-            durationMs: durationMs, errorMessage: error.map { String($0.prefix(2000)) }, createdAt: now
-        )
-        try entry.insert(db)
+        try db.cachedStatement(sql: """
+            INSERT INTO processing_log (bid, callid, stage, status, worker_id, attempt, duration_ms, error_message, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [bid, callid, stage, status, workerID, attempt, durationMs, error.map { String($0.prefix(2000)) }, DatabaseTimestamp(now)])
     }
 }

@@ -14,6 +14,13 @@ public final class GroupCommitWriter: Sendable {
     private struct State {
         var pending: [Item] = []
         var draining = false
+        var transactions = 0
+        var writes = 0
+    }
+
+    /// Transactions committed and writes they carried so far: writes / transactions is the mean batch size.
+    public var statistics: (transactions: Int, writes: Int) {
+        state.withLock { ($0.transactions, $0.writes) }
     }
 
     /// One write waiting to be committed; resolved once its batch committed or failed.
@@ -76,47 +83,46 @@ public final class GroupCommitWriter: Sendable {
             state.draining = true
             return true
         }
-        if lead { await drain() }
+        if lead { drain() }
         await item.wait()
         guard let outcome = result.withLock({ $0 }) else { throw CancellationError() }
         return try outcome.get()
     }
 
-    /// Commits batches until none is pending. Runs detached so a cancelled caller cannot abort others' writes.
-    private func drain() async {
+    /// Commits batches until none is pending.
+    private func drain() {
         while true {
             let batch = state.withLock { state -> [Item] in
                 let batch = Array(state.pending.prefix(maxBatch))
                 state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false }
+                if batch.isEmpty { state.draining = false } else {
+                    state.transactions += 1
+                    state.writes += batch.count
+                }
                 return batch
             }
             if batch.isEmpty { return }
-            await commit(batch)
+            commit(batch)
         }
     }
 
-    private func commit(_ batch: [Item]) async {
-        let writer = self.writer
-        let outcome = await Task.detached { () -> Result<Void, any Error> in
-            do {
-                try await writer.write { db in
-                    for item in batch {
-                        do {
-                            try db.inSavepoint {
-                                try item.run(db)
-                                return .commit
-                            }
-                        } catch {
-                            item.fail(error)
+    /// Runs the batch in one transaction on the leader's thread: GRDB's synchronous `write` neither hops threads
+    /// nor observes task cancellation, so a cancelled leader still commits everyone's writes.
+    private func commit(_ batch: [Item]) {
+        let outcome = Result<Void, any Error> {
+            try writer.write { db in
+                for item in batch {
+                    do {
+                        try db.inSavepoint {
+                            try item.run(db)
+                            return .commit
                         }
+                    } catch {
+                        item.fail(error)
                     }
                 }
-                return .success(())
-            } catch {
-                return .failure(error)
             }
-        }.value
+        }
         if case .failure(let error) = outcome {
             for item in batch { item.fail(error) }
         }

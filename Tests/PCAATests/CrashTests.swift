@@ -7,6 +7,9 @@ import Testing
 /// The real daemon binary under load, killed with SIGKILL at random points and restarted, or stopped with
 /// SIGTERM mid-load: nothing acknowledged is lost, nothing is stuck, notifications are sent once.
 @Suite(.serialized) struct CrashTests {
+    /// `make soak` (PCAA_SOAK=1) runs the long version: ten times the calls, five times the kills.
+    static let soak = ProcessInfo.processInfo.environment["PCAA_SOAK"] != nil
+
     struct Sent: Sendable {
         let bid: String
         let callid: String
@@ -86,14 +89,15 @@ import Testing
         var secrets: [String: String] = [:]
         for bid in ["c1", "c2", "c3"] { secrets[bid] = try await daemon.activate(bid) }
 
-        async let sent = Self.load(daemon, secrets: secrets, recordings: recordings, count: 240, tag: "k")
-        for _ in 0..<4 {
+        let calls = Self.soak ? 2400 : 240
+        async let sent = Self.load(daemon, secrets: secrets, recordings: recordings, count: calls, tag: "k")
+        for _ in 0..<(Self.soak ? 20 : 4) {
             try await Task.sleep(for: .milliseconds(Int.random(in: 300...1200)))
             #expect(await daemon.stop(signal: SIGKILL) == SIGKILL)
             try await daemon.start()
         }
         let acknowledged = await sent
-        #expect(acknowledged.count == 240, "with retries through restarts every webhook was acknowledged")
+        #expect(acknowledged.count == calls, "with retries through restarts every webhook was acknowledged")
         try await Self.verify(daemon, sent: acknowledged)
         #expect(await daemon.stop(signal: SIGTERM) == 0)
         try Self.checkStore(daemon, sent: acknowledged)

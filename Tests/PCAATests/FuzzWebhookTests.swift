@@ -14,7 +14,7 @@ import Testing
         let daemon = try await TestDaemon.start(config: config)
         defer { Task { await daemon.stop() } }
         let secret = try await daemon.activate("6004")
-        let total = 10_000
+        let total = ProcessInfo.processInfo.environment["PCAA_SOAK"] != nil ? 100_000 : 10_000
         var fuzzer = WebhookFuzzer(seed: 20_261_125, bid: "6004", secret: secret)
         let cases = (0..<total).map { fuzzer.next(index: $0) }
 

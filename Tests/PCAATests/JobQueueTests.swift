@@ -116,3 +116,15 @@ import Testing
         #expect(first.bid != second.bid)
     }
 }
+
+@Suite struct DatabaseTimestampTests {
+    /// The fast formatter must store exactly what GRDB stores, or text comparisons of times would break.
+    @Test func matchesGRDBsOwnEncoding() throws {
+        let dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_773_232_420.999), Date(timeIntervalSince1970: 1_800_000_000.0005),
+                     Date(), Date(timeIntervalSinceReferenceDate: 123_456_789.123)]
+        let random = (0..<5000).map { _ in Date(timeIntervalSince1970: Double.random(in: 1_600_000_000...1_900_000_000)) }
+        for date in dates + random {
+            #expect(DatabaseTimestamp(date).databaseValue == date.databaseValue, "\(date)")
+        }
+    }
+}

@@ -25,17 +25,14 @@ public struct JobQueue: Sendable {
 
     /// Adds a ready job, or makes a finished/dead one ready again (fresh attempts). A running job is left alone.
     public static func enqueue(_ db: Database, stage: Stage, bid: String, callid: String, maxAttempts: Int, now: Date, runAt: Date? = nil) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO jobs (stage, bid, callid, state, attempt, max_attempts, run_at, created_at, updated_at)
-                VALUES (?, ?, ?, 'ready', 0, ?, ?, ?, ?)
-                ON CONFLICT (stage, bid, callid) DO UPDATE SET
-                    state = 'ready', attempt = 0, max_attempts = excluded.max_attempts, run_at = excluded.run_at,
-                    lease_until = NULL, worker_id = NULL, updated_at = excluded.updated_at
-                WHERE jobs.state IN ('done', 'dead')
-                """,
-            arguments: [stage.rawValue, bid, callid, maxAttempts, runAt ?? now, now, now]
-        )
+        try db.cachedStatement(sql: """
+            INSERT INTO jobs (stage, bid, callid, state, attempt, max_attempts, run_at, created_at, updated_at)
+            VALUES (?, ?, ?, 'ready', 0, ?, ?, ?, ?)
+            ON CONFLICT (stage, bid, callid) DO UPDATE SET
+                state = 'ready', attempt = 0, max_attempts = excluded.max_attempts, run_at = excluded.run_at,
+                lease_until = NULL, worker_id = NULL, updated_at = excluded.updated_at
+            WHERE jobs.state IN ('done', 'dead')
+            """).execute(arguments: [stage.rawValue, bid, callid, maxAttempts, DatabaseTimestamp(runAt ?? now), DatabaseTimestamp(now), DatabaseTimestamp(now)])
     }
 
     // MARK: Claim
@@ -55,8 +52,7 @@ public struct JobQueue: Sendable {
 
     private static func claimStatement(_ db: Database, stage: Stage, workerID: String, leaseSeconds: Double, now: Date) throws -> Job? {
         try Job.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'running', attempt = attempt + 1, worker_id = :worker, lease_until = :lease,
                     claimed_at = :now, updated_at = :now
                 WHERE id = (
@@ -75,8 +71,9 @@ public struct JobQueue: Sendable {
                     LIMIT 1
                 )
                 RETURNING *
-                """,
-            arguments: ["worker": workerID, "lease": now.addingTimeInterval(leaseSeconds), "now": now, "stage": stage.rawValue]
+                """),
+            arguments: ["worker": workerID, "lease": DatabaseTimestamp(now.addingTimeInterval(leaseSeconds)), "now": DatabaseTimestamp(now),
+                        "stage": stage.rawValue]
         )
     }
 
@@ -84,13 +81,10 @@ public struct JobQueue: Sendable {
 
     /// Marks `job` done inside the caller's transaction, failing with `LeaseLost` if another worker now holds it.
     public static func markDone(_ db: Database, job: Job, now: Date) throws {
-        try db.execute(
-            sql: """
-                UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, updated_at = ?
-                WHERE id = ? AND state = 'running' AND worker_id = ? AND attempt = ?
-                """,
-            arguments: [now, job.id, job.workerId, job.attempt]
-        )
+        try db.cachedStatement(sql: """
+            UPDATE jobs SET state = 'done', lease_until = NULL, last_error = NULL, updated_at = ?
+            WHERE id = ? AND state = 'running' AND worker_id = ? AND attempt = ?
+            """).execute(arguments: [DatabaseTimestamp(now), job.id, job.workerId, job.attempt])
         guard db.changesCount == 1 else { throw LeaseLost(jobID: job.id) }
     }
 

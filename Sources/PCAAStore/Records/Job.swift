@@ -26,3 +26,18 @@ public struct Job: SnakeCaseRecord, Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 }
+
+extension Job {
+    /// Decodes by column name without Codable's key conversion: jobs are read on every claim.
+    public init(row: Row) throws {
+        guard let stage = Stage(rawValue: row["stage"]), let state = State(rawValue: row["state"]) else {
+            throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "unknown job stage or state")
+        }
+        self.init(
+            id: row["id"], stage: stage, bid: row["bid"], callid: row["callid"], payload: row["payload"], state: state,
+            attempt: row["attempt"], maxAttempts: row["max_attempts"], runAt: row["run_at"], leaseUntil: row["lease_until"],
+            workerId: row["worker_id"], claimedAt: row["claimed_at"], lastError: row["last_error"], createdAt: row["created_at"],
+            updatedAt: row["updated_at"]
+        )
+    }
+}
