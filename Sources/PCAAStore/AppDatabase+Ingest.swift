@@ -19,47 +19,61 @@ extension AppDatabase {
     /// enqueue `transcribe` for eligible calls. Concurrent duplicates are serialised by SQLite's single writer.
     public func ingestCall(_ event: CallCompletedEvent, payload: String, maxAttempts: Int, now: Date) async throws -> IngestOutcome {
         try await committer.write { db in
-            let subscription = try Subscription.filter(Column("bid") == event.bid).fetchOne(db)
-            func logWebhook(queued: Bool, status: Int, reason: String?) throws {
-                let entry = WebhookLogEntry(
-                    bid: event.bid, eventType: CallCompletedEvent.eventName, callid: event.callid, payload: payload,
-                    signatureValid: true, queued: queued, httpStatus: status, skipReason: reason, receivedAt: now
-                )
-                try entry.insert(db)
+            // Narrow cached statements: this runs for every webhook on the single writer.
+            let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM subscriptions WHERE bid = ?"), arguments: [event.bid])
+                .flatMap(SubscriptionStatus.init(rawValue:))
+            guard status == .active else {
+                try Self.insertWebhookLog(db, event: event, payload: payload, queued: false, status: 403,
+                                          reason: "bid_\(status?.rawValue ?? "unknown")", now: now)
+                return .inactive(status)
             }
-            guard let subscription, subscription.status == .active else {
-                try logWebhook(queued: false, status: 403, reason: "bid_\(subscription?.status.rawValue ?? "unknown")")
-                return .inactive(subscription?.status)
-            }
-            let exists = try Call.filter(Column("bid") == event.bid && Column("callid") == event.callid).fetchCount(db) > 0
+            let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM calls WHERE bid = ? AND callid = ?"),
+                                           arguments: [event.bid, event.callid]) ?? false
             if exists {
-                try logWebhook(queued: false, status: 200, reason: "duplicate")
+                try Self.insertWebhookLog(db, event: event, payload: payload, queued: false, status: 200, reason: "duplicate", now: now)
                 return .duplicate
             }
-            let config = try BidConfig.filter(Column("bid") == event.bid).fetchOne(db)
-            let skipReason = Self.skipReason(event, config: config)
-
-            let call = Call(
-                id: nil, bid: event.bid, callid: event.callid, agentName: event.agentName, agentId: event.agentID,
-                agentEmail: event.agentEmail, agentPhone: event.agentPhone, customerPhone: event.customerPhone,
-                callStarttime: event.callStartTime, callEndtime: event.callEndTime, durationSeconds: event.durationSeconds,
-                callStatus: event.callStatus, direction: event.direction, recordingUrl: event.recordingURL,
-                groupName: event.groupName, processingState: skipReason == nil ? .queued : .skipped, skipReason: skipReason,
-                lastError: nil, audioPath: nil, audioDurationS: nil, audioSampleRate: nil, audioChannels: nil,
-                webhookReceivedAt: now, stateChangedAt: now, completedAt: skipReason == nil ? nil : now
+            let settings = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT min_call_duration_s, pipeline_enabled FROM bid_config WHERE bid = ?"), arguments: [event.bid]
             )
-            try call.insert(db)
+            let skipReason = Self.skipReason(event, minimumSeconds: settings?["min_call_duration_s"] ?? 0,
+                                             pipelineEnabled: settings?["pipeline_enabled"] ?? true)
+            try Self.insertCall(db, event: event, skipReason: skipReason, now: now)
             try CallTransitions.log(db, bid: event.bid, callid: event.callid, stage: "received", status: "success", now: now)
             if let skipReason {
                 try CallTransitions.log(db, bid: event.bid, callid: event.callid, stage: "skipped", status: skipReason, now: now)
-                try logWebhook(queued: false, status: 200, reason: skipReason)
+                try Self.insertWebhookLog(db, event: event, payload: payload, queued: false, status: 200, reason: skipReason, now: now)
                 return .skipped(reason: skipReason)
             }
             try JobQueue.enqueue(db, stage: .transcribe, bid: event.bid, callid: event.callid, maxAttempts: maxAttempts, now: now)
             try CallTransitions.log(db, bid: event.bid, callid: event.callid, stage: "queued", status: "success", now: now)
-            try logWebhook(queued: true, status: 200, reason: nil)
+            try Self.insertWebhookLog(db, event: event, payload: payload, queued: true, status: 200, reason: nil, now: now)
             return .queued
         }
+    }
+
+    private static func insertCall(_ db: Database, event: CallCompletedEvent, skipReason: String?, now: Date) throws {
+        let stamp = DatabaseTimestamp(now)
+        try db.cachedStatement(sql: """
+            INSERT INTO calls (bid, callid, agent_name, agent_id, agent_email, agent_phone, customer_phone, call_starttime, call_endtime,
+                duration_seconds, call_status, direction, recording_url, group_name, processing_state, skip_reason,
+                webhook_received_at, state_changed_at, completed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                event.bid, event.callid, event.agentName, event.agentID, event.agentEmail, event.agentPhone, event.customerPhone,
+                event.callStartTime.map(DatabaseTimestamp.init), event.callEndTime.map(DatabaseTimestamp.init), event.durationSeconds,
+                event.callStatus, event.direction, event.recordingURL, event.groupName,
+                (skipReason == nil ? ProcessingState.queued : .skipped).rawValue, skipReason, stamp, stamp, skipReason == nil ? nil : stamp,
+            ])
+    }
+
+    private static func insertWebhookLog(
+        _ db: Database, event: CallCompletedEvent, payload: String, queued: Bool, status: Int, reason: String?, now: Date
+    ) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO webhook_log (bid, event_type, callid, payload, signature_valid, queued, http_status, skip_reason, received_at)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)
+            """).execute(arguments: [event.bid, CallCompletedEvent.eventName, event.callid, payload, queued, status, reason, DatabaseTimestamp(now)])
     }
 
     /// Records a webhook that was refused before it reached `ingestCall` (bad JSON, signature, size, fields).
@@ -71,11 +85,10 @@ extension AppDatabase {
     }
 
     /// Why a call is not processed, or nil when it is eligible.
-    static func skipReason(_ event: CallCompletedEvent, config: BidConfig?) -> String? {
+    static func skipReason(_ event: CallCompletedEvent, minimumSeconds: Int, pipelineEnabled: Bool) -> String? {
         if event.callStatus != "ANSWER" { return "not_answered" }
-        let minimum = config?.minCallDurationS ?? 0
-        if event.durationSeconds < minimum { return "too_short" }
-        if config?.pipelineEnabled == false { return "pipeline_disabled" }
+        if event.durationSeconds < minimumSeconds { return "too_short" }
+        if !pipelineEnabled { return "pipeline_disabled" }
         return nil
     }
 }

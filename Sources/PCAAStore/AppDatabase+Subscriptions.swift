@@ -10,6 +10,12 @@ public enum SubscriptionChange: Sendable, Equatable {
     case stale(Subscription)
 }
 
+/// A BID's status and the secrets that currently verify its call webhooks.
+public struct WebhookGate: Sendable, Equatable {
+    public let status: SubscriptionStatus
+    public let secrets: [String]
+}
+
 extension AppDatabase {
     /// Applies `pcaa.activated` (seed §6.2): creates or reactivates the subscription, provisions `bid_config`
     /// and the quality template when missing. An event older than the last applied one changes nothing.
@@ -75,6 +81,21 @@ extension AppDatabase {
 
     public func subscription(bid: String) async throws -> Subscription? {
         try await writer.read { db in try Subscription.filter(Column("bid") == bid).fetchOne(db) }
+    }
+
+    /// What verifying a call webhook needs about its BID: the status and the secrets valid at `now`.
+    /// A narrow cached read, as it runs for every webhook.
+    public func webhookGate(bid: String, now: Date) async throws -> WebhookGate? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT status, webhook_secret, previous_webhook_secret, previous_secret_expires_at FROM subscriptions WHERE bid = ?
+                """), arguments: [bid]), let status = SubscriptionStatus(rawValue: row["status"]) else { return nil }
+            var secrets: [String] = [row["webhook_secret"]]
+            if let previous: String = row["previous_webhook_secret"], let expires: Date = row["previous_secret_expires_at"], expires > now {
+                secrets.append(previous)
+            }
+            return WebhookGate(status: status, secrets: secrets)
+        }
     }
 
     public func subscriptions() async throws -> [Subscription] {

@@ -36,17 +36,17 @@ struct WebhookController<Context: RequestContext> {
         }
         if case .string(let callid)? = json["callid"], SafeIdentifier.isValidCallID(callid) { trail.callid = callid }
 
-        let subscription = try await trail.guarded { try await environment.database.subscription(bid: bid) }
-        guard let subscription else {
+        let now = Date()
+        let gate = try await trail.guarded { try await environment.database.webhookGate(bid: bid, now: now) }
+        guard let gate else {
             throw await trail.refuse(APIError(.forbidden, code: "unknown_bid", message: "BID \(bid) is not subscribed to PCAA"),
                                      body: body, signatureValid: false)
         }
-        let now = Date()
-        guard WebhookSignature.isValid(header: signature, body: body, secrets: subscription.verifyingSecrets(at: now)) else {
+        guard WebhookSignature.isValid(header: signature, body: body, secrets: gate.secrets) else {
             throw await trail.refuse(.badSignature, body: body, signatureValid: false)
         }
-        guard subscription.status == .active else {
-            throw await trail.refuse(Self.inactive(bid, subscription.status), body: body, signatureValid: true)
+        guard gate.status == .active else {
+            throw await trail.refuse(Self.inactive(bid, gate.status), body: body, signatureValid: true)
         }
         let event: CallCompletedEvent
         do {

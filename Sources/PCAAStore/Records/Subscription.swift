@@ -21,13 +21,4 @@ public struct Subscription: SnakeCaseRecord, Sendable, Equatable {
     public var previousSecretExpiresAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
-
-    /// Secrets that verify a call webhook at `now`: the current one, and the previous one during its grace period.
-    public func verifyingSecrets(at now: Date) -> [String] {
-        var secrets = [webhookSecret]
-        if let previous = previousWebhookSecret, let expires = previousSecretExpiresAt, expires > now {
-            secrets.append(previous)
-        }
-        return secrets
-    }
 }
