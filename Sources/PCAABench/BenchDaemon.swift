@@ -18,7 +18,6 @@ enum BenchDaemon {
         config.workers.notify = workers
         config.workers.pollIntervalMs = 20
         config.defaults.sttProvider = "drill"
-        config.defaults.minCallDurationSeconds = 0
         config.logging.level = "error"
         return config
     }

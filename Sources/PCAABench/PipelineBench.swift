@@ -12,12 +12,15 @@ public struct PipelineBench: Sendable {
     public var calls: Int
     public var bids: Int
     public var workers: Int
+    /// Webhooks per second; 0 posts as fast as possible (a burst that builds a backlog).
+    public var rate: Double
     public var synchronous: String
 
-    public init(calls: Int = 10_000, bids: Int = 5, workers: Int = 2, synchronous: String = "full") {
+    public init(calls: Int = 10_000, bids: Int = 5, workers: Int = 2, rate: Double = 0, synchronous: String = "full") {
         self.calls = calls
         self.bids = bids
         self.workers = workers
+        self.rate = rate
         self.synchronous = synchronous
     }
 
@@ -49,7 +52,7 @@ public struct PipelineBench: Sendable {
             return samples
         }
         let start = ContinuousClock.now
-        let options = SandboxOptions(target: daemon.baseURL, bids: bids, calls: calls, ratePerSecond: 0, timeoutSeconds: 1800,
+        let options = SandboxOptions(target: daemon.baseURL, bids: bids, calls: calls, ratePerSecond: rate, timeoutSeconds: 1800,
                                      platformSecret: daemon.environment.platformSecret, seed: 11, concurrency: 8)
         let report = try await SandboxRun(options: options, log: log).run()
         let seconds = Elapsed.seconds(since: start)
@@ -87,7 +90,8 @@ public struct PipelineBench: Sendable {
 
     public func tables(_ result: Result) -> [BenchTable] {
         var lagTable = BenchTable(
-            title: "bench pipeline (\(calls) calls over \(bids) BIDs, \(workers) workers per stage, synchronous=\(synchronous), "
+            title: "bench pipeline (\(calls) calls over \(bids) BIDs at \(rate > 0 ? "\(Int(rate))/s" : "full speed"), \(workers) workers per stage, "
+                + "synchronous=\(synchronous), "
                 + "\(String(format: "%.1f", result.seconds)) s, sandbox \(result.report.passed ? "passed" : "FAILED"))",
             columns: ["stage", "calls", "lag p50 s", "lag p95 s"])
         for (stage, samples) in result.lags {

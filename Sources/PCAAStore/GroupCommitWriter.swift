@@ -83,14 +83,14 @@ public final class GroupCommitWriter: Sendable {
             state.draining = true
             return true
         }
-        if lead { drain() }
+        if lead { await drain() }
         await item.wait()
         guard let outcome = result.withLock({ $0 }) else { throw CancellationError() }
         return try outcome.get()
     }
 
     /// Commits batches until none is pending.
-    private func drain() {
+    private func drain() async {
         while true {
             let batch = state.withLock { state -> [Item] in
                 let batch = Array(state.pending.prefix(maxBatch))
@@ -102,15 +102,16 @@ public final class GroupCommitWriter: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            commit(batch)
+            await commit(batch)
         }
     }
 
-    /// Runs the batch in one transaction on the leader's thread: GRDB's synchronous `write` neither hops threads
-    /// nor observes task cancellation, so a cancelled leader still commits everyone's writes.
-    private func commit(_ batch: [Item]) {
-        let outcome = Result<Void, any Error> {
-            try writer.write { db in
+    /// Runs the batch in one transaction on GRDB's writer queue (not on a cooperative thread, which a blocking
+    /// fsync would starve) through the callback API, which does not observe task cancellation: a cancelled leader
+    /// still commits everyone's writes.
+    private func commit(_ batch: [Item]) async {
+        let outcome: Result<Void, any Error> = await withCheckedContinuation { continuation in
+            writer.asyncWrite({ db in
                 for item in batch {
                     do {
                         try db.inSavepoint {
@@ -121,7 +122,9 @@ public final class GroupCommitWriter: Sendable {
                         item.fail(error)
                     }
                 }
-            }
+            }, completion: { _, result in
+                continuation.resume(returning: result)
+            })
         }
         if case .failure(let error) = outcome {
             for item in batch { item.fail(error) }

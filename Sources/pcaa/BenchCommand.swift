@@ -1,5 +1,7 @@
 import ArgumentParser
+import Logging
 import PCAABench
+import PCAACore
 
 /// `pcaa bench sqlite|ingest|queue|pipeline`: the figures in docs/BENCHMARKS.md, re-runnable on any box.
 /// Build with `-c release` for figures worth recording.
@@ -8,6 +10,11 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench", abstract: "Measure SQLite, ingest, queue and pipeline throughput (use a release build).",
         subcommands: [SQLite.self, Ingest.self, Queue.self, Pipeline.self]
     )
+
+    /// Benchmarks log warnings only: per-call info lines would be part of what is measured.
+    static func quietLogs() {
+        JSONLogHandler.bootstrap(level: .warning)
+    }
 
     struct Durability: ParsableArguments {
         @Option(help: "SQLite synchronous level: full (the daemon's default) or normal.")
@@ -37,6 +44,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Seconds per phase.") var seconds: Double = 5
 
         func run() async throws {
+            BenchCommand.quietLogs()
             let floor = try BenchCommand.floor(durability.synchronous)
             let bench = IngestBench(clients: clients, seconds: seconds, synchronous: durability.synchronous)
             let phases = try await bench.run()
@@ -52,6 +60,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Jobs per case.") var jobs = 4000
 
         func run() async throws {
+            BenchCommand.quietLogs()
             let floor = try BenchCommand.floor(durability.synchronous)
             let bench = QueueBench(jobs: jobs, synchronous: durability.synchronous)
             let throughput = try await bench.runThroughput()
@@ -68,9 +77,11 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Calls to push through.") var calls = 10_000
         @Option(help: "BIDs.") var bids = 5
         @Option(help: "Workers per stage.") var workers = 2
+        @Option(help: "Webhooks per second (0 = as fast as possible: a burst that builds a backlog).") var rate: Double = 0
 
         func run() async throws {
-            let bench = PipelineBench(calls: calls, bids: bids, workers: workers, synchronous: durability.synchronous)
+            BenchCommand.quietLogs()
+            let bench = PipelineBench(calls: calls, bids: bids, workers: workers, rate: rate, synchronous: durability.synchronous)
             let result = try await bench.run()
             for table in bench.tables(result) {
                 print(table.render())

@@ -30,6 +30,9 @@ import Testing
         #expect(await eventually { (try? await daemon.callState("6004", payload.callid)) == .notified })
         let detail = try #require(try await daemon.database.callDetail(bid: "6004", callid: payload.callid))
         #expect(detail.call.audioDurationS ?? 0 > 1)
+        let recordingDirectory = daemon.config.storage.dataDir + "/recordings/6004"
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: recordingDirectory))?.isEmpty ?? true,
+                "the recording is removed once the transcript is stored (archive_audio is off)")
         #expect(detail.call.completedAt != nil)
         let transcript = try #require(try detail.transcript?.result())
         #expect(transcript.segments.map(\.role) == [.agent, .customer])

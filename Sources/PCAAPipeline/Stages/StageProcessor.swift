@@ -8,10 +8,15 @@ public struct StageCommit: Sendable {
     public let apply: @Sendable (Database) throws -> Void
     /// A short note for the processing log and the JSON log line (e.g. `segments=12`).
     public let note: String?
+    /// Clean-up that must only happen once the result is committed (e.g. deleting the downloaded recording).
+    public let afterCommit: @Sendable () -> Void
 
-    public init(note: String? = nil, apply: @escaping @Sendable (Database) throws -> Void = { _ in }) {
+    public init(
+        note: String? = nil, apply: @escaping @Sendable (Database) throws -> Void = { _ in }, afterCommit: @escaping @Sendable () -> Void = {}
+    ) {
         self.apply = apply
         self.note = note
+        self.afterCommit = afterCommit
     }
 }
 

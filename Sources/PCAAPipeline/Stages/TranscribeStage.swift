@@ -28,12 +28,19 @@ public struct TranscribeStage: StageProcessor {
         let processingMs = Elapsed.milliseconds(since: started)
         let callID = call.id!
         let record = try TranscriptRecord(callId: callID, call: call, result: transcript, processingMs: processingMs, createdAt: Date())
-        return StageCommit(note: "provider=\(engine.name) segments=\(transcript.segments.count) chars=\(transcript.text.count)") { db in
-            try db.execute(
-                sql: "UPDATE calls SET audio_path = ?, audio_duration_s = ?, audio_sample_rate = ?, audio_channels = ? WHERE id = ?",
-                arguments: [audio.path, audio.durationSeconds, audio.sampleRate, audio.channels, callID]
-            )
-            try record.save(db)
-        }
+        // The recording is kept for archiving when the BID asks for it, otherwise removed once the transcript is stored
+        // (until then it stays, so a retry does not download it again).
+        let keepAudio = config.archiveAudio
+        return StageCommit(
+            note: "provider=\(engine.name) segments=\(transcript.segments.count) chars=\(transcript.text.count)",
+            apply: { db in
+                try db.execute(
+                    sql: "UPDATE calls SET audio_path = ?, audio_duration_s = ?, audio_sample_rate = ?, audio_channels = ? WHERE id = ?",
+                    arguments: [keepAudio ? audio.path : nil, audio.durationSeconds, audio.sampleRate, audio.channels, callID]
+                )
+                try record.save(db)
+            },
+            afterCommit: { if !keepAudio { try? FileManager.default.removeItem(atPath: audio.path) } }
+        )
     }
 }

@@ -60,6 +60,7 @@ public actor StageWorker {
                                           now: Date(), apply: commit.apply)
                 }
             }
+            commit.afterCommit()
             metadata["duration_ms"] = .stringConvertible(durationMs)
             if let note = commit.note { metadata["detail"] = "\(note)" }
             logger.info("\(job.stage.rawValue)_complete", metadata: metadata)
