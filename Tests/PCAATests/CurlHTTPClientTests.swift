@@ -240,8 +240,7 @@ private func isTimedOut(_ error: HTTPClientError?) -> Bool {
 }
 
 private func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory
-        .appendingPathComponent("pcaa-curl-\(UUID().uuidString)-\(name)").path
+    TestDaemon.temporaryDirectory() + "/" + name
 }
 
 private struct ServerStartError: Error {}

@@ -217,8 +217,7 @@ private func le64(_ value: UInt64) -> [UInt8] {
 }
 
 private func writeTemp(_ bytes: [UInt8]) throws -> String {
-    let path = FileManager.default.temporaryDirectory
-        .appendingPathComponent("pcaa-wav-\(UUID().uuidString).wav").path
+    let path = TestDaemon.temporaryDirectory() + "/sample.wav"
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     return path
 }

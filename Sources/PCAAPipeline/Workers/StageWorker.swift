@@ -44,7 +44,8 @@ public actor StageWorker {
         }
     }
 
-    /// Processes one claimed job to a settled state. Internal so tests can drive a single job.
+    /// Processes one claimed job to a settled state. Settling goes through group commit, which completes even when
+    /// this task is cancelled at the shutdown deadline.
     func handle(_ job: Job) async {
         let started = ContinuousClock.now
         var metadata: Logger.Metadata = [
@@ -54,11 +55,9 @@ public actor StageWorker {
         do {
             let commit = try await withLeaseRenewal(job) { [processor] in try await processor.process(job) }
             let durationMs = Elapsed.milliseconds(since: started)
-            try await Uncancellable.run { [queue] in
-                try await queue.database.committer.write { db in
-                    try JobQueue.complete(db, job: job, durationMs: durationMs, note: commit.note, maxAttempts: queue.policy.maxAttempts,
-                                          now: Date(), apply: commit.apply)
-                }
+            try await queue.database.committer.write { [queue] db in
+                try JobQueue.complete(db, job: job, durationMs: durationMs, note: commit.note, maxAttempts: queue.policy.maxAttempts,
+                                      now: Date(), apply: commit.apply)
             }
             commit.afterCommit()
             metadata["duration_ms"] = .stringConvertible(durationMs)
@@ -67,7 +66,7 @@ public actor StageWorker {
         } catch is JobQueue.LeaseLost {
             logger.warning("lease_lost", metadata: metadata)
         } catch is CancellationError {
-            try? await Uncancellable.run { [queue] in try await queue.release(job) }
+            try? await queue.release(job)
             logger.notice("job_released", metadata: metadata)
         } catch {
             let stageError = (error as? StageError) ?? .transient("internal_error", "\(error)")
@@ -81,7 +80,7 @@ public actor StageWorker {
         metadata["error_code"] = "\(error.code)"
         metadata["duration_ms"] = .stringConvertible(durationMs)
         do {
-            let outcome = try await Uncancellable.run { [queue] in try await queue.fail(job, error: error, durationMs: durationMs) }
+            let outcome = try await queue.fail(job, error: error, durationMs: durationMs)
             switch outcome {
             case .retryScheduled(let at):
                 metadata["retry_at"] = "\(Timestamp.iso8601(at))"

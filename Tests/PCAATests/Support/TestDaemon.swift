@@ -36,11 +36,26 @@ final class TestDaemon: Sendable {
         return config
     }
 
+    /// A fresh directory under this test process's own root (`pcaa-tests-<pid>`).
     static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "pcaa-test-" + UUID().uuidString
+        let path = testRoot + "/" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// Created once per test process; roots left by test processes that are gone are removed first, so repeated
+    /// runs do not fill the disk while running daemons keep their files until the process ends.
+    static let testRoot: String = {
+        let base = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix("pcaa-tests-") {
+            if let pid = Int32(name.dropFirst("pcaa-tests-".count)), kill(pid, 0) != 0 {
+                try? FileManager.default.removeItem(atPath: base + name)
+            }
+        }
+        let root = base + "pcaa-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        return root
+    }()
 
     /// Starts the daemon and returns once it is listening.
     static func start(config: PCAAConfig = testConfig(), providers: ProviderRegistry? = nil) async throws -> TestDaemon {
