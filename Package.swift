@@ -43,6 +43,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "PCAASpeech", swiftSettings: swiftSettings),
+        .target(name: "PCAASTT", dependencies: ["PCAACore", "PCAANet", "PCAASpeech"], swiftSettings: swiftSettings),
         .target(name: "PCAAAnalysis", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
         .target(name: "PCAADelivery", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
         .target(
@@ -101,7 +102,7 @@ let package = Package(
             name: "PCAATests",
             dependencies: [
                 "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASpeech", "PCAAAnalysis",
-                "PCAADelivery", "PCAASandbox",
+                "PCAADelivery", "PCAASandbox", "PCAASTT",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

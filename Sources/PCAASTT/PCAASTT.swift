@@ -1,0 +1,1 @@
+// Speech-to-text engines (issue 4): OpenAI-compatible, local Whisper helper, Sarvam, Deepgram.
