@@ -32,10 +32,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 
-## The long reliability runs: 2,400 calls with 20 SIGKILLs, 100,000 fuzzed webhooks.
+## The long reliability runs: 2,400 calls with 20 SIGKILLs, 100,000 fuzzed webhooks; memory bounds checked alone.
 soak: deps
 	$(SWIFT) build --build-tests
 	PCAA_SOAK=1 $(SWIFT) test --skip-build --filter 'CrashTests|FuzzWebhookTests'
+	PCAA_MEMORY_CHECKS=1 $(SWIFT) test --skip-build --filter AudioProcessingTests
 
 ## The figures of docs/BENCHMARKS.md (release build).
 bench: release

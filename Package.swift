@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "PCAAPipeline",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAANet", "PCAASpeech", "PCAAAnalysis", "PCAADelivery",
+                "PCAACore", "PCAAStore", "PCAANet", "PCAASpeech", "PCAASTT", "PCAAAnalysis", "PCAADelivery",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "PCAAHTTP",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAAPipeline",
+                "PCAACore", "PCAAStore", "PCAAPipeline", "PCAASTT",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

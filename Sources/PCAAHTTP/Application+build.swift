@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import PCAACore
 import PCAAPipeline
+import PCAASTT
 import PCAAStore
 import ServiceLifecycle
 import UnixSignals
@@ -28,11 +29,14 @@ public struct PCAAApplication {
         let secret = try PlatformSecretFile.resolve(configured: config.security.platformSecret, dataDir: config.storage.dataDir)
         let alerts = AlertGate(cooldownMinutes: config.alerts.cooldownMinutes)
         let environment = HTTPEnvironment(config: config, database: database, queue: queue, platformSecret: secret, alerts: alerts, logger: logger)
-        var registry = providers ?? ProviderRegistry.builtIn(dataDir: config.storage.dataDir)
+        let localEndpoint = LocalSTTEndpoint(state: config.defaults.sttProvider == "local"
+            ? .starting : .unavailable("the local speech helper runs only when defaults.stt_provider = \"local\""))
+        var registry = providers ?? ProviderRegistry.builtIn(config: config, localEndpoint: localEndpoint)
         if config.faults.isActive, registry.faultPlan == nil {
             registry = registry.injectingFaults(FaultPlan(config.faults))
         }
-        let services = PipelineServices.make(config: config, database: database, queue: queue, providers: registry, alerts: alerts)
+        let services = PipelineServices.make(config: config, database: database, queue: queue, providers: registry, alerts: alerts,
+                                             localEndpoint: providers == nil ? localEndpoint : nil)
 
         let application = Application(
             router: buildRouter(environment),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PCAACore
+import PCAASTT
 import PCAAStore
 import ServiceLifecycle
 
@@ -16,7 +17,8 @@ public enum PipelineServices {
     }
 
     public static func make(
-        config: PCAAConfig, database: AppDatabase, queue: JobQueue, providers: ProviderRegistry, alerts: AlertGate
+        config: PCAAConfig, database: AppDatabase, queue: JobQueue, providers: ProviderRegistry, alerts: AlertGate,
+        localEndpoint: LocalSTTEndpoint? = nil
     ) -> [any Service] {
         let fetcher = RecordingFetcher(
             directory: config.storage.dataDir + "/recordings", maxBytes: config.download.maxBytes,
@@ -29,7 +31,11 @@ public enum PipelineServices {
             (AnalyzeStage(database: database, providers: providers), config.workers.analyze, "analysis_worker"),
             (NotifyStage(database: database, providers: providers), config.workers.notify, "notification_worker"),
         ]
-        var services: [any Service] = [
+        var services: [any Service] = []
+        if let localEndpoint, config.defaults.sttProvider == "local" {
+            services.append(LocalSTTSupervisor(settings: config.stt, endpoint: localEndpoint))
+        }
+        services += [
             LeaseRescuer(queue: queue, interval: .seconds(config.queue.rescuerIntervalSeconds), alerts: alerts,
                          logger: Logger(label: "pipeline_orchestrator")),
         ]

@@ -24,6 +24,7 @@ import Testing
     @Test func withoutASpeechEngineCallsEndFailedSTTAndNothingIsLost() async throws {
         var config = TestDaemon.testConfig()
         config.defaults.sttProvider = "local"
+        config.stt.localPython = "/nonexistent/python" // this test is about a box without the speech helper
         let daemon = try await TestDaemon.start(config: config)
         defer { Task { await daemon.stop() } }
         let options = SandboxOptions(target: daemon.baseURL, bids: 2, calls: 10, ratePerSecond: 0, timeoutSeconds: 60,

