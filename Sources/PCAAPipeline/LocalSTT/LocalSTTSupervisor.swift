@@ -44,11 +44,16 @@ public struct LocalSTTSupervisor: Service {
     private func runOnce() async {
         let port: Int
         let process = Process()
+        // The helper exits when this pipe closes, so it never outlives pcaa, even after a SIGKILL.
+        let lifeline = Pipe()
+        defer { try? lifeline.fileHandleForWriting.close() }
         do {
             port = try FreePort.loopback()
             process.executableURL = URL(fileURLWithPath: settings.localPython)
             process.arguments = [settings.localScript, "--host", "127.0.0.1", "--port", "\(port)", "--model", settings.localModel,
-                                 "--threads", "\(settings.localThreads)"]
+                                 "--threads", "\(settings.localThreads)", "--exit-on-stdin-eof"]
+            process.standardInput = lifeline
+            process.standardOutput = FileHandle.nullDevice
             var environment = ProcessInfo.processInfo.environment
             environment["HF_HUB_OFFLINE"] = "1"
             process.environment = environment
