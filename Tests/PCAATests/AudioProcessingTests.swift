@@ -1,5 +1,6 @@
 import Foundation
 import PCAASpeech
+import PCAASandbox
 import Testing
 
 /// Tests for streaming PCM reading, resampling, preparation for speech engines and voice-activity detection
@@ -195,7 +196,7 @@ struct AudioProcessingTests {
 
     @Test(arguments: [8_000, 11_025, 22_050, 44_100, 48_000, 8_001, 12_000])
     func chunkedResamplingEqualsOneShot(inputRate: Int) {
-        var random = SplitMix(seed: UInt64(inputRate))
+        var random = SeededGenerator(seed: UInt64(inputRate))
         let input: [Float] = (0..<(inputRate / 2)).map { index in
             Float(0.4 * sin(Double(index) * 0.05) + 0.2 * random.nextUnit())
         }
@@ -318,7 +319,7 @@ struct AudioProcessingTests {
         let directory = TestDaemon.temporaryDirectory()
         let path = directory + "/bursts.wav"
         let bursts: [ClosedRange<Double>] = [1.0...2.0, 3.5...4.3, 5.3...6.5]
-        var random = SplitMix(seed: 42)
+        var random = SeededGenerator(seed: 42)
         try writeWAV(path: path, sampleRate: 16_000, channels: 1, frames: 16_000 * 8) { frame, _ in
             let t = Double(frame) / 16_000
             let noise = 0.01 * random.nextUnit() // about -50 dBFS of line noise
@@ -343,7 +344,7 @@ struct AudioProcessingTests {
 
     @Test func speechActivityBridgesShortPausesAndDropsBlips() throws {
         let path = try tempPath("blips.wav")
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(seed: 7)
         // A 0.1 s blip (too short), then 1 s of speech with a 0.2 s pause inside (bridged), then a 0.6 s pause (kept).
         let tone: [ClosedRange<Double>] = [0.5...0.6, 1.5...2.0, 2.2...2.7, 3.3...4.0]
         try writeWAV(path: path, sampleRate: 16_000, channels: 1, frames: 16_000 * 5) { frame, _ in
@@ -360,7 +361,7 @@ struct AudioProcessingTests {
 
     @Test func chunkBoundariesCutInSilences() {
         // Utterances of 2–6 s separated by pauses of 0.5–3 s over 10 minutes.
-        var random = SplitMix(seed: 99)
+        var random = SeededGenerator(seed: 99)
         var speech: [ClosedRange<Double>] = []
         var t = 0.7
         while t < 590 {
@@ -434,7 +435,7 @@ struct AudioProcessingTests {
         // End to end: 8 kHz stereo call -> split -> VAD per channel -> chunks -> extracted chunk files.
         let directory = TestDaemon.temporaryDirectory()
         let input = directory + "/call.wav"
-        var random = SplitMix(seed: 3)
+        var random = SeededGenerator(seed: 3)
         try writeWAV(path: input, sampleRate: 8_000, channels: 2, frames: 8_000 * 20) { frame, channel in
             let t = Double(frame) / 8_000
             let speaking = Int(t / 2.5) % 2 == channel // turns of 2.5 s
@@ -538,17 +539,7 @@ private func residentKB() -> Int? {
     return nil
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SeededGenerator {
     /// Uniform in [-1, 1).
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 52) - 1 }
 }

@@ -181,7 +181,8 @@ struct CurlHTTPClientTests {
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
-            #expect(ContinuousClock.now - start < .seconds(2.5))
+            // Well before the 20 s timeout (curl notices cancellation within ~1 s; margin for a loaded CI box).
+            #expect(ContinuousClock.now - start < .seconds(8))
         }
     }
 

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Asks the kernel for a free TCP port on 127.0.0.1 (bind to port 0, read it back, close).
-enum FreePort {
-    struct Unavailable: Error {}
+public enum FreePort {
+    public struct Unavailable: Error {}
 
-    static func loopback() throws -> Int {
+    public static func loopback() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Unavailable() }
         defer { close(fd) }

@@ -1,6 +1,7 @@
 import Foundation
 import PCAACore
 import PCAANet
+import PCAAPipeline
 
 /// The real `pcaa serve` binary as a child process, for crash (SIGKILL) and SIGTERM tests.
 final class ChildDaemon: @unchecked Sendable {
@@ -24,7 +25,7 @@ final class ChildDaemon: @unchecked Sendable {
 
     init(extraConfig: String = "") throws {
         dataDir = TestDaemon.temporaryDirectory()
-        port = try Self.freePort()
+        port = try FreePort.loopback()
         configPath = dataDir + "/pcaa.toml"
         let toml = """
             [server]
@@ -85,22 +86,6 @@ final class ChildDaemon: @unchecked Sendable {
                 continuation.resume(returning: process.terminationStatus)
             }
         }
-    }
-
-    /// Asks the OS for a free loopback port.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     // MARK: Requests

@@ -1,5 +1,6 @@
 import Foundation
 import PCAACore
+import PCAASandbox
 
 /// Generates hostile `call.completed` requests from a seed: truncated JSON, wrong types, huge strings, deep
 /// nesting, invalid UTF-8, NUL bytes, `../` and look-alikes in identifiers, out-of-range numbers, duplicate keys,
@@ -11,12 +12,12 @@ struct WebhookFuzzer {
         var kind: String
     }
 
-    private var random: SystemRandomNumberGeneratorSeeded
+    private var random: SeededGenerator
     let bid: String
     let secret: String
 
     init(seed: UInt64, bid: String, secret: String) {
-        random = SystemRandomNumberGeneratorSeeded(seed: seed)
+        random = SeededGenerator(seed: seed)
         self.bid = bid
         self.secret = secret
     }
@@ -105,18 +106,5 @@ struct WebhookFuzzer {
 
     private func signed(_ body: [UInt8], _ kind: String) -> Case {
         Case(body: body, headers: [(WebhookSignature.headerName, WebhookSignature.sign(body: body, secret: secret))], kind: kind)
-    }
-}
-
-/// SplitMix64: a seeded generator so a failing fuzz case can be replayed.
-struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
