@@ -320,24 +320,5 @@ private func withTestServer(_ body: @Sendable (String) async throws -> Void) asy
         Response(status: .found, headers: [.location: "/hello"], body: .init(byteBuffer: ByteBuffer(string: "moved")))
     }
 
-    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let app = Application(
-        router: router,
-        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
-            portContinuation.finish()
-        })
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
-        do {
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw ServerStartError() }
-            try await body("http://127.0.0.1:\(port)")
-        } catch {
-            group.cancelAll()
-            throw error
-        }
-        group.cancelAll()
-    }
+    try await withLoopbackServer(router, body)
 }

@@ -397,7 +397,6 @@ private final class Counter: @unchecked Sendable {
     func next() -> Int { lock.withLock { defer { value += 1 }; return value } }
 }
 
-private struct ServerStartError: Error {}
 
 /// Runs a fake `POST /v1/audio/transcriptions` on an ephemeral 127.0.0.1 port while `body` runs with its base URL.
 private func withFakeOpenAI(
@@ -434,26 +433,7 @@ private func withFakeOpenAI(
         return response(try await reply(upload))
     }
 
-    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let app = Application(
-        router: router,
-        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
-            portContinuation.finish()
-        })
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
-        do {
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw ServerStartError() }
-            try await body("http://127.0.0.1:\(port)", log)
-        } catch {
-            group.cancelAll()
-            throw error
-        }
-        group.cancelAll()
-    }
+    try await withLoopbackServer(router) { base in try await body(base, log) }
 }
 
 private func response(_ reply: FakeReply) -> Response {
