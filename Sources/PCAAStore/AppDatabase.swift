@@ -35,8 +35,8 @@ public struct AppDatabase: Sendable {
     }
 
     /// Opens the database the configuration names, with its durability and lock-wait settings.
-    public static func open(config: PCAAConfig) throws -> AppDatabase {
-        try open(path: config.databasePath, synchronous: config.storage.synchronous, busyTimeoutMs: config.storage.busyTimeoutMs)
+    public static func open(config: PCAAConfig, migrate: Bool = true) throws -> AppDatabase {
+        try open(path: config.databasePath, synchronous: config.storage.synchronous, busyTimeoutMs: config.storage.busyTimeoutMs, migrate: migrate)
     }
 
     /// Applies every pending migration.

@@ -1,0 +1,72 @@
+import Foundation
+import PCAACore
+import PCAAStore
+
+/// `pcaa doctor`: what an operator checks before trusting the box: data directory, database, secrets, the local
+/// speech helper and the audio tools found on this machine. Each finding says what to do about it.
+public enum Doctor {
+    /// One finding.
+    public struct Check: Sendable, Equatable {
+        public enum Level: String, Sendable { case ok, warning, failure }
+        public let level: Level
+        public let name: String
+        public let detail: String
+    }
+
+    public static func run(config: PCAAConfig) -> [Check] {
+        var checks: [Check] = []
+        func add(_ level: Check.Level, _ name: String, _ detail: String) { checks.append(Check(level: level, name: name, detail: detail)) }
+
+        let dataDir = config.storage.dataDir
+        let probe = dataDir + "/.doctor-write-test"
+        if (try? FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)) != nil,
+           FileManager.default.createFile(atPath: probe, contents: Data("ok".utf8)) {
+            try? FileManager.default.removeItem(atPath: probe)
+            add(.ok, "data directory", "\(dataDir) is writable")
+        } else {
+            add(.failure, "data directory", "\(dataDir) is not writable: webhooks would be refused with 503")
+        }
+
+        do {
+            let database = try AppDatabase.open(config: config, migrate: false)
+            let pending = try database.hasPendingMigrations()
+            let integrity = try database.integrityCheck()
+            add(pending ? .warning : .ok, "database schema", pending ? "migrations pending: run `pcaa migrate` (serve also migrates at start)" : "up to date")
+            add(integrity == ["ok"] ? .ok : .failure, "database integrity", integrity.prefix(3).joined(separator: "; "))
+        } catch {
+            add(.failure, "database", "\(config.databasePath) cannot be opened: \(error)")
+        }
+
+        if config.security.platformSecret.isEmpty {
+            let generated = FileManager.default.fileExists(atPath: PlatformSecretFile.path(dataDir: dataDir))
+            add(.ok, "platform secret", generated ? "generated in \(PlatformSecretFile.path(dataDir: dataDir))" : "generated on first start")
+        } else {
+            add(.ok, "platform secret", "configured")
+        }
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(config.server.host)
+        add(!loopback && config.security.opsToken.isEmpty ? .warning : .ok, "ops token",
+            config.security.opsToken.isEmpty ? (loopback ? "not set (listening on loopback only)" : "not set while listening on \(config.server.host)") : "configured")
+
+        let helperInstalled = FileManager.default.isExecutableFile(atPath: config.stt.localPython)
+            && FileManager.default.fileExists(atPath: config.stt.localScript)
+        let usesLocal = config.defaults.sttProvider == "local"
+        add(helperInstalled ? .ok : (usesLocal ? .failure : .warning), "local speech helper",
+            helperInstalled ? "\(config.stt.localPython) \(config.stt.localScript) (model \(config.stt.localModel))"
+                : "not installed: run stt/setup.sh (make run does)\(usesLocal ? "; calls would end failed_stt" : "")")
+        if config.defaults.sttProvider == "whisper" && config.stt.whisperBaseURL.isEmpty {
+            add(.failure, "whisper server", "stt.whisper_base_url is empty")
+        }
+        for tool in ["ffmpeg", "sox"] {
+            let path = findExecutable(tool)
+            add(path == nil ? .warning : .ok, tool, path.map { "found at \($0); recordings other than PCM WAV still fail with unsupported_audio in this build" }
+                ?? "not found; only PCM WAV recordings are accepted")
+        }
+        if config.faults.isActive { add(.warning, "fault injection", "[faults] is on: for tests and drills only") }
+        return checks
+    }
+
+    static func findExecutable(_ name: String) -> String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
