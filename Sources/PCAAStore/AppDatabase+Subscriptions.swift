@@ -102,10 +102,6 @@ extension AppDatabase {
         try await writer.read { db in try Subscription.order(Column("bid")).fetchAll(db) }
     }
 
-    public func bidConfig(bid: String) async throws -> BidConfig? {
-        try await writer.read { db in try BidConfig.filter(Column("bid") == bid).fetchOne(db) }
-    }
-
     /// `.stale` (and a log row) when an event older than the last applied change arrives; nil when it applies.
     private static func staleGuard(
         _ db: Database, existing: Subscription?, bid: String, eventTime: Date, kind: String, now: Date

@@ -102,13 +102,14 @@ public enum ConfigLoader {
         do {
             try field.apply(&config, value)
         } catch {
-            errors.append(ConfigError(key: label ?? field.path, reason: field.secret ? redacted(error.text) : error.text))
+            errors.append(ConfigError(key: label ?? field.path, reason: field.secret ? redacted(error.text, value: value) : error.text))
         }
     }
 
-    /// Secrets never appear in messages, even when they are what is wrong.
-    private static func redacted(_ reason: String) -> String {
-        reason.contains("\"") ? "invalid value (hidden: secret)" : reason
+    /// Secrets never appear in messages, even when they are what is wrong: the offending value is cut out.
+    private static func redacted(_ reason: String, value: ConfigValue) -> String {
+        guard case .string(let secret) = value, !secret.isEmpty else { return reason }
+        return reason.replacingOccurrences(of: secret, with: "[hidden]")
     }
 
     private static func scalar(_ value: any TOMLValueConvertible) -> ConfigValue? {

@@ -25,10 +25,10 @@ public struct NotifyStage: StageProcessor {
         }
         let callID = call.id!
         let analysis = try await database.writer.read { db in try AnalysisRecord.filter(Column("call_id") == callID).fetchOne(db) }
-        guard let analysis else { throw StageError.permanent("analysis_missing", "no analysis stored for this call") }
+        guard let stored = try analysis?.decoded() else { throw StageError.permanent("analysis_missing", "no analysis stored for this call") }
         let message = OutboundMessage(
-            channel: notifier.name, recipient: recipient, subject: AgentReport.subject(call: call, analysis: try analysis.decoded()),
-            text: AgentReport.text(call: call, analysis: try analysis.decoded()),
+            channel: notifier.name, recipient: recipient, subject: AgentReport.subject(call: call, analysis: stored),
+            text: AgentReport.text(call: call, analysis: stored),
             idempotencyKey: "\(call.bid)-\(call.callid)-agent_report-\(notifier.name)-\(recipient)", bid: call.bid, callid: call.callid
         )
         let receipt = try await notifier.deliver(message)
