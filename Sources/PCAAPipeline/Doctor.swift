@@ -1,5 +1,6 @@
 import Foundation
 import PCAACore
+import PCAASpeech
 import PCAAStore
 
 /// `pcaa doctor`: what an operator checks before trusting the box: data directory, database, secrets, the local
@@ -56,10 +57,11 @@ public enum Doctor {
         if config.defaults.sttProvider == "whisper" && config.stt.whisperBaseURL.isEmpty {
             add(.failure, "whisper server", "stt.whisper_base_url is empty")
         }
-        for tool in ["ffmpeg", "sox"] {
-            let path = findExecutable(tool)
-            add(path == nil ? .warning : .ok, tool, path.map { "found at \($0); recordings other than PCM WAV still fail with unsupported_audio in this build" }
-                ?? "not found; only PCM WAV recordings are accepted")
+        if let decoder = AudioDecoder.installed() {
+            add(.ok, "audio decoder", "\(decoder.tool.rawValue) at \(decoder.executable): recordings other than PCM WAV are converted"
+                + (decoder.tool == .sox ? " (formats of this sox build; MP3 needs ffmpeg or libsox-fmt-mp3)" : ""))
+        } else {
+            add(.warning, "audio decoder", "neither ffmpeg nor sox found; only PCM WAV recordings are accepted (others fail with unsupported_audio)")
         }
         if config.faults.isActive { add(.warning, "fault injection", "[faults] is on: for tests and drills only") }
         return checks

@@ -2,16 +2,25 @@ import Foundation
 import PCAACore
 import PCAASpeech
 
-/// Turns a recording into role-labelled turns with a per-file engine: a stereo call is split into one 16 kHz mono
-/// file per channel, each transcribed on its own and labelled by the BID's channel map (default left = agent), then
-/// merged by time; a mono call is resampled and transcribed once, with roles `unknown` (these engines do not
-/// diarize, and guessing would be worse than saying so).
+/// Turns a recording into role-labelled turns with engines that take one prepared file at a time.
+///
+/// A stereo call is split into one 16 kHz mono file per channel, each transcribed by `channelEngine` and labelled
+/// by the BID's channel map (``ChannelMap``: fixed or direction-aware), then merged by time. A mono call is
+/// resampled once and given to `monoEngine`; when that engine diarizes (its segments carry speaker labels) the
+/// speakers become roles by the BID's ``FirstSpeakerRule``, otherwise every turn is `unknown` rather than a guess.
 public struct ChannelAwareTranscriber: SpeechToText {
-    public let engine: any SpeechToText
-    public var name: String { engine.name }
+    public let channelEngine: any SpeechToText
+    public let monoEngine: any SpeechToText
+    public var name: String { channelEngine.name }
 
+    /// One engine for both kinds of recording.
     public init(engine: any SpeechToText) {
-        self.engine = engine
+        self.init(channelEngine: engine, monoEngine: engine)
+    }
+
+    public init(channelEngine: any SpeechToText, monoEngine: any SpeechToText) {
+        self.channelEngine = channelEngine
+        self.monoEngine = monoEngine
     }
 
     public func transcribe(audio: AudioFile, call: CallContext) async throws -> TranscriptResult {
@@ -25,36 +34,40 @@ public struct ChannelAwareTranscriber: SpeechToText {
         } catch {
             throw StageError.transient("storage_unavailable", "cannot write prepared audio: \(error.localizedDescription)")
         }
-        let roles = ChannelMap(call.channelMap)
+        if prepared.count == 1 {
+            return try await transcribeMono(prepared[0], audio: audio, call: call)
+        }
         var segments: [TranscriptSegment] = []
         var language: String?
         var model: String?
         for channel in prepared {
-            let file = AudioFile(path: channel.path, sampleRate: channel.sampleRate, channels: 1, bitsPerSample: 16,
-                                 durationSeconds: channel.durationSeconds)
-            let result = try await engine.transcribe(audio: file, call: call)
-            let role = prepared.count == 2 ? roles.role(ofChannel: channel.channel) : .unknown
+            let result = try await channelEngine.transcribe(audio: Self.file(channel), call: call)
+            let role = call.channels.role(ofChannel: channel.channel, direction: call.direction)
             segments += result.segments.map {
-                TranscriptSegment(start: $0.start, end: $0.end, role: role, text: $0.text, speakerLabel: prepared.count == 2 ? "ch\(channel.channel)" : $0.speakerLabel)
+                var segment = $0
+                segment.role = role
+                segment.speakerLabel = "ch\(channel.channel)"
+                return segment
             }
             language = language ?? result.language
             model = model ?? result.model
         }
         segments.sort { $0.start == $1.start ? $0.end < $1.end : $0.start < $1.start }
         return TranscriptResult(text: segments.map(\.text).joined(separator: " "), segments: segments, language: language,
-                                provider: engine.name, model: model, audioDurationSeconds: audio.durationSeconds)
-    }
-}
-
-/// `bid_config.channel_map`: which stereo channel carries the agent (`left=agent`, the default) or the customer.
-struct ChannelMap {
-    let leftIsAgent: Bool
-
-    init(_ text: String) {
-        leftIsAgent = text.replacingOccurrences(of: " ", with: "").lowercased() != "left=customer"
+                                provider: channelEngine.name, model: model, audioDurationSeconds: audio.durationSeconds)
     }
 
-    func role(ofChannel channel: Int) -> SpeakerRole {
-        (channel == 0) == leftIsAgent ? .agent : .customer
+    private func transcribeMono(_ channel: PreparedChannel, audio: AudioFile, call: CallContext) async throws -> TranscriptResult {
+        var result = try await monoEngine.transcribe(audio: Self.file(channel), call: call)
+        let diarized = result.segments.contains { $0.speakerLabel != nil }
+        result.segments = diarized
+            ? call.speakerRule.label(result.segments, direction: call.direction)
+            : result.segments.map { var segment = $0; segment.role = .unknown; return segment }
+        result.audioDurationSeconds = audio.durationSeconds
+        return result
+    }
+
+    private static func file(_ channel: PreparedChannel) -> AudioFile {
+        AudioFile(path: channel.path, sampleRate: channel.sampleRate, channels: 1, bitsPerSample: 16, durationSeconds: channel.durationSeconds)
     }
 }

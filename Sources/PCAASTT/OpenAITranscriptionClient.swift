@@ -6,10 +6,10 @@ import PCAANet
 /// OpenAI itself, a self-hosted whisper server, or pcaa's local helper (under the name `"local"`).
 ///
 /// Uploads the WAV as multipart/form-data streamed from disk (`file`, `model`, `language`,
-/// `response_format=verbose_json`, `timestamp_granularities[]=segment`), decodes the segments, drops
-/// hallucinated ones (``HallucinationGuard``) and returns them with role `.unknown` (the caller assigns
-/// roles). One recording is one request; a file above `maxUploadBytes` fails permanently with
-/// `stt_upload_too_large` before anything is sent. All failures are `StageError`s; none contains the API key.
+/// `response_format=verbose_json`, `timestamp_granularities[]=segment` and `word`), decodes the segments and
+/// their word timings, drops hallucinated ones (``HallucinationGuard``) and returns them with role `.unknown` (the
+/// caller assigns roles). One file is one request; a file above `maxUploadBytes` fails permanently with
+/// `stt_upload_too_large` before anything is sent (``ChunkedTranscriber`` keeps files under it). All failures are `StageError`s; none contains the API key.
 public struct OpenAITranscriptionClient: SpeechToText, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public let name: String
     /// Base URL, e.g. `https://api.openai.com` (a trailing `/v1` is tolerated).
@@ -48,7 +48,7 @@ public struct OpenAITranscriptionClient: SpeechToText, CustomStringConvertible, 
         guard size <= Int64(maxUploadBytes) else {
             throw StageError.permanent(
                 "stt_upload_too_large",
-                "\(name): recording is \(size) bytes, above the \(maxUploadBytes)-byte upload limit (chunked upload is not supported yet)")
+                "\(name): recording is \(size) bytes, above the \(maxUploadBytes)-byte upload limit ")
         }
         let language = TranscriptionLanguage.iso639_1(from: call.language)
 
@@ -85,6 +85,7 @@ public struct OpenAITranscriptionClient: SpeechToText, CustomStringConvertible, 
         if let language { parts.append(.field(name: "language", value: language)) }
         parts.append(.field(name: "response_format", value: "verbose_json"))
         parts.append(.field(name: "timestamp_granularities[]", value: "segment"))
+        parts.append(.field(name: "timestamp_granularities[]", value: "word"))
         return parts
     }
 

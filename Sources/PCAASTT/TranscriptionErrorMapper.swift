@@ -4,7 +4,7 @@ import PCAANet
 
 /// Turns HTTP statuses, provider error bodies and transport failures into `StageError`s.
 ///
-/// Transient: 429 (with `Retry-After`), 408, 5xx, timeouts, connection failures, malformed replies, and
+/// Transient: 429 (with `Retry-After`; but an exhausted quota is permanent), 408, 5xx, timeouts, connection failures, malformed replies, and
 /// error replies that cannot be classified. Permanent: 401/403 (`stt_auth_failed`, never echoing the
 /// provider's message, which may quote the key), other 4xx (with the provider's message, ≤ 300 characters).
 /// Every message has the API key removed.
@@ -24,6 +24,9 @@ struct TranscriptionErrorMapper: Sendable {
         switch status {
         case 401, 403:
             return authFailed(status: status, payload: payload)
+        case 429 where Self.isQuotaExhausted(payload):
+            // Sarvam's insufficient_quota_error and OpenAI's insufficient_quota: waiting will not help.
+            return .permanent("stt_quota_exhausted", message("account quota exhausted (HTTP 429)", payload: payload, body: body))
         case 429:
             return .transient(
                 "stt_rate_limited", message("rate limited (HTTP 429)", payload: payload, body: body),
@@ -119,6 +122,10 @@ struct TranscriptionErrorMapper: Sendable {
             text += ": " + Self.truncated(Self.oneLine(redact(String(decoding: body.prefix(4096), as: UTF8.self))))
         }
         return redact(text)
+    }
+
+    private static func isQuotaExhausted(_ payload: ProviderErrorPayload?) -> Bool {
+        [payload?.code, payload?.type].contains { $0?.lowercased().contains("insufficient_quota") == true }
     }
 
     private enum Classification { case auth, transient, permanent }

@@ -19,9 +19,25 @@ public enum TranscriptionLanguage {
         }
     }
 
+    /// Sarvam's `language_code`: `xx-IN` for a known language (Odia is `od-IN`), `unknown` to let it detect.
+    public static func sarvamCode(from tag: String) -> String {
+        guard let code = iso639_1(from: tag) else { return "unknown" }
+        return (code == "or" ? "od" : code) + "-IN"
+    }
+
+    /// Deepgram's `language`: English keeps its region (`en-IN`), others their ISO-639-1 code; `multi`
+    /// (code-switching detection) when the call's language is unknown.
+    public static func deepgramCode(from tag: String) -> String {
+        guard let code = iso639_1(from: tag) else { return "multi" }
+        let parts = tag.trimmingSpaces.split(whereSeparator: { $0 == "-" || $0 == "_" })
+        if code == "en", parts.count == 2, parts[1].count == 2 { return "en-" + parts[1].uppercased() }
+        return code
+    }
+
     /// Normalises the language a provider reports (`en`, `english`, `en-US`) to ISO-639-1, or nil if unrecognised.
     public static func normalizeReported(_ reported: String) -> String? {
         let lowered = reported.trimmingSpaces.lowercased()
+        if lowered.hasPrefix("od-") { return "or" } // Sarvam's code for Odia
         if let name = names[lowered] { return name }
         return iso639_1(from: lowered)
     }

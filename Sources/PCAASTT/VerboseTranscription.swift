@@ -13,22 +13,34 @@ struct VerboseTranscription: Decodable {
         var avgLogprob: Double?
         var noSpeechProb: Double?
         var compressionRatio: Double?
+        /// whisper.cpp nests the words in their segment.
+        var words: [Word]?
 
         enum CodingKeys: String, CodingKey {
-            case start, end, text
+            case start, end, text, words
             case avgLogprob = "avg_logprob"
             case noSpeechProb = "no_speech_prob"
             case compressionRatio = "compression_ratio"
         }
     }
 
+    /// A word timing (`timestamp_granularities[]=word`).
+    struct Word: Decodable {
+        var word: String
+        var start: Double
+        var end: Double
+        var probability: Double?
+    }
+
     var language: String?
     var duration: Double?
     var text: String?
     var segments: [Segment]?
+    /// OpenAI's top-level word list.
+    var words: [Word]?
     var error: ProviderErrorPayload?
 
-    enum CodingKeys: String, CodingKey { case language, duration, text, segments, error }
+    enum CodingKeys: String, CodingKey { case language, duration, text, segments, words, error }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -41,6 +53,8 @@ struct VerboseTranscription: Decodable {
         duration = try container.decodeIfPresent(Double.self, forKey: .duration)
         text = try container.decodeIfPresent(String.self, forKey: .text)
         segments = try container.decodeIfPresent([Segment].self, forKey: .segments)
+        // Words are a bonus: a malformed list is ignored rather than failing the transcript.
+        words = try? container.decodeIfPresent([Word].self, forKey: .words)
     }
 }
 
@@ -80,19 +94,28 @@ struct ProviderErrorEnvelope: Decodable {
     var error: ProviderErrorPayload?
     var detail: String?
     var message: String?
+    /// Deepgram's `{"err_code", "err_msg", "request_id"}`.
+    var errCode: String?
+    var errMsg: String?
 
-    enum CodingKeys: String, CodingKey { case error, detail, message }
+    enum CodingKeys: String, CodingKey {
+        case error, detail, message
+        case errCode = "err_code", errMsg = "err_msg"
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         error = try? container.decodeIfPresent(ProviderErrorPayload.self, forKey: .error)
         detail = try? container.decodeIfPresent(String.self, forKey: .detail)
         message = try? container.decodeIfPresent(String.self, forKey: .message)
+        errCode = try? container.decodeIfPresent(String.self, forKey: .errCode)
+        errMsg = try? container.decodeIfPresent(String.self, forKey: .errMsg)
     }
 
     /// The most specific error payload the body holds.
     var payload: ProviderErrorPayload? {
         if let error { return error }
+        if errCode != nil || errMsg != nil { return ProviderErrorPayload(message: errMsg, code: errCode) }
         if let text = detail ?? message { return ProviderErrorPayload(message: text) }
         return nil
     }
@@ -129,7 +152,7 @@ extension VerboseTranscription {
                 text: text, noSpeechProbability: segment.noSpeechProb,
                 averageLogProbability: segment.avgLogprob, compressionRatio: segment.compressionRatio)
             else { continue }
-            kept.append(TranscriptSegment(start: segment.start, end: segment.end, role: .unknown, text: text))
+            kept.append(TranscriptSegment(start: segment.start, end: segment.end, role: .unknown, text: text, words: words(of: segment)))
         }
         let reportedLanguage = language.flatMap(TranscriptionLanguage.normalizeReported)
         let reportedDuration = duration.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
@@ -142,8 +165,22 @@ extension VerboseTranscription {
             audioDurationSeconds: reportedDuration ?? audio.durationSeconds)
     }
 
+    /// The segment's word timings: its own nested list, else the top-level words whose middle falls inside it.
+    private func words(of segment: Segment) -> [TranscriptWord]? {
+        let source = segment.words ?? words?.filter { word in
+            let middle = (word.start + word.end) / 2
+            return middle >= segment.start && middle < segment.end
+        }
+        let converted = (source ?? []).compactMap { word -> TranscriptWord? in
+            let text = word.word.trimmingSpaces
+            guard !text.isEmpty, word.start.isFinite, word.end.isFinite else { return nil }
+            return TranscriptWord(word: text, start: word.start, end: word.end, confidence: word.probability)
+        }
+        return converted.isEmpty ? nil : converted
+    }
+
     /// A one-line description of a decoding failure, without the payload.
-    private static func summary(of error: any Error) -> String {
+    static func summary(of error: any Error) -> String {
         guard let error = error as? DecodingError else { return "invalid JSON" }
         switch error {
         case .dataCorrupted(let context):

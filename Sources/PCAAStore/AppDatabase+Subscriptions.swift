@@ -126,7 +126,7 @@ extension AppDatabase {
             try BidConfig(
                 bid: bid, pipelineEnabled: true, sttProvider: defaults.sttProvider, analyzer: defaults.analyzer,
                 notifier: defaults.notifier, language: defaults.language, minCallDurationS: defaults.minCallDurationSeconds,
-                channelMap: "left=agent", qualityTemplate: template, passThreshold: 70, hotRetentionDays: 90,
+                channelMap: defaults.channelMap, firstSpeaker: defaults.firstSpeaker, qualityTemplate: template, passThreshold: 70, hotRetentionDays: 90,
                 warmRetentionDays: 365, archiveAudio: false, createdAt: now, updatedAt: now
             ).insert(db)
         }

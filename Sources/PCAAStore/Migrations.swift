@@ -169,6 +169,9 @@ extension AppDatabase {
                 CREATE INDEX jobs_for_leases ON jobs (state, lease_until);
                 """)
         }
+        migrator.registerMigration("v2-speaker-roles") { db in
+            try db.execute(sql: "ALTER TABLE bid_config ADD COLUMN first_speaker TEXT NOT NULL DEFAULT 'agent_on_outbound'")
+        }
         return migrator
     }
 }

@@ -51,7 +51,7 @@ struct OpenAITranscriptionTests {
             #expect(upload.fields["model"] == "whisper-1")
             #expect(upload.fields["language"] == "en")
             #expect(upload.fields["response_format"] == "verbose_json")
-            #expect(upload.fields["timestamp_granularities[]"] == "segment")
+            #expect(upload.granularities == ["segment", "word"])
             #expect(upload.file?.bytes == wav.bytes)
             #expect(upload.file?.filename == "recording.wav")
             #expect(upload.file?.contentType == "audio/wav")
@@ -298,31 +298,6 @@ struct OpenAITranscriptionTests {
     }
 }
 
-// MARK: - Test recordings
-
-/// A 16 kHz mono 16-bit WAV file of deterministic non-silent samples, written to a temporary directory.
-private struct TestWAV {
-    let path: String
-    let bytes: [UInt8]
-    let audio: AudioFile
-
-    init(seconds: Int) throws {
-        let sampleRate = 16000
-        let dataBytes = sampleRate * 2 * seconds
-        var bytes = WAVInfo.pcm16Header(sampleRate: sampleRate, channels: 1, dataBytes: dataBytes)
-        bytes.reserveCapacity(bytes.count + dataBytes)
-        var state: UInt32 = 0x1234_5678
-        for _ in 0..<dataBytes {
-            state = state &* 1_664_525 &+ 1_013_904_223 // LCG: every byte value occurs, incl. CR/LF and "--"
-            bytes.append(UInt8(truncatingIfNeeded: state >> 24))
-        }
-        path = TestDaemon.temporaryDirectory() + "/recording.wav"
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        self.bytes = bytes
-        audio = AudioFile(path: path, sampleRate: sampleRate, channels: 1, bitsPerSample: 16, durationSeconds: Double(seconds))
-    }
-}
-
 // MARK: - OpenAI reply shapes
 
 private func segment(_ start: Double, _ end: Double, _ text: String, noSpeech: Double, logprob: Double, ratio: Double) -> [String: Any] {
@@ -357,14 +332,6 @@ private struct UploadExpectation: Sendable {
     var model = "whisper-1"
 }
 
-private struct FakeReply: Sendable {
-    var status: Int
-    var headers: [(String, String)] = []
-    var body: String
-
-    static func json(_ body: String) -> FakeReply { FakeReply(status: 200, body: body) }
-}
-
 /// One parsed upload as the fake received it.
 private struct ReceivedUpload: Sendable {
     struct FilePart: Sendable {
@@ -376,6 +343,8 @@ private struct ReceivedUpload: Sendable {
     var authorization: String?
     var contentType: String?
     var fields: [String: String] = [:]
+    /// Every `timestamp_granularities[]` value, in order.
+    var granularities: [String] = []
     var file: FilePart?
     /// Differences from the expectation (empty when the upload is as expected).
     var problems: [String] = []
@@ -388,13 +357,6 @@ private final class UploadLog: @unchecked Sendable {
     func append(_ upload: ReceivedUpload) { lock.withLock { received.append(upload) } }
     var uploads: [ReceivedUpload] { lock.withLock { received } }
     var requestCount: Int { lock.withLock { received.count } }
-}
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int { lock.withLock { defer { value += 1 }; return value } }
 }
 
 
@@ -418,6 +380,7 @@ private func withFakeOpenAI(
                     upload.file = .init(filename: part.filename, contentType: part.contentType, bytes: [UInt8](part.body))
                 } else {
                     upload.fields[part.name] = String(decoding: part.body, as: UTF8.self)
+                    if part.name == "timestamp_granularities[]" { upload.granularities.append(String(decoding: part.body, as: UTF8.self)) }
                 }
             }
         } catch {
@@ -434,17 +397,6 @@ private func withFakeOpenAI(
     }
 
     try await withLoopbackServer(router) { base in try await body(base, log) }
-}
-
-private func response(_ reply: FakeReply) -> Response {
-    var headers = HTTPFields()
-    if !reply.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
-        headers[.contentType] = "application/json"
-    }
-    for (name, value) in reply.headers {
-        headers.append(.init(name: .init(name)!, value: value))
-    }
-    return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
 }
 
 /// Compares an upload with what the OpenAI API requires of it.
@@ -467,76 +419,7 @@ private func check(_ upload: ReceivedUpload, against expectation: UploadExpectat
     if upload.fields["model"] != expectation.model { problems.append("model \(upload.fields["model"] ?? "missing")") }
     if upload.fields["language"] != expectation.language { problems.append("language \(upload.fields["language"] ?? "missing")") }
     if upload.fields["response_format"] != "verbose_json" { problems.append("response_format \(upload.fields["response_format"] ?? "missing")") }
-    if upload.fields["timestamp_granularities[]"] != "segment" { problems.append("timestamp_granularities[] missing") }
+    if upload.granularities != ["segment", "word"] { problems.append("timestamp_granularities[] \(upload.granularities)") }
     return problems
 }
 
-// MARK: - Multipart parsing
-
-private struct MultipartParseError: Error, CustomStringConvertible {
-    let description: String
-}
-
-private struct ParsedPart {
-    var name: String
-    var filename: String?
-    var contentType: String?
-    var body: Data
-}
-
-/// Parses a `multipart/form-data` body (RFC 7578): parts separated by `CRLF--boundary`, each with headers, a blank line and content.
-private func parseMultipart(_ body: Data, contentType: String) throws -> [ParsedPart] {
-    guard let boundaryParameter = contentType.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
-        .first(where: { $0.lowercased().hasPrefix("boundary=") })
-    else { throw MultipartParseError(description: "no boundary in \(contentType)") }
-    var boundary = String(boundaryParameter.dropFirst("boundary=".count))
-    if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
-
-    // Prepending CRLF lets the first delimiter be found like the others.
-    let data = Data("\r\n".utf8) + body
-    let delimiter = Data("\r\n--\(boundary)".utf8)
-    let crlf = Data("\r\n".utf8)
-    let headerEnd = Data("\r\n\r\n".utf8)
-    guard var cursor = data.range(of: delimiter)?.upperBound else {
-        throw MultipartParseError(description: "no opening delimiter")
-    }
-    var parts: [ParsedPart] = []
-    while true {
-        if data[cursor...].starts(with: Data("--".utf8)) { return parts } // close delimiter
-        guard data[cursor...].starts(with: crlf) else { throw MultipartParseError(description: "bad delimiter line") }
-        let headersStart = cursor + 2
-        guard let headersRange = data.range(of: headerEnd, in: (headersStart - 2)..<data.endIndex) else {
-            throw MultipartParseError(description: "unterminated part headers")
-        }
-        let headerText = String(decoding: data[headersStart..<max(headersStart, headersRange.lowerBound)], as: UTF8.self)
-        guard let next = data.range(of: delimiter, in: headersRange.upperBound..<data.endIndex) else {
-            throw MultipartParseError(description: "missing closing delimiter")
-        }
-        var part = ParsedPart(name: "", body: Data(data[headersRange.upperBound..<next.lowerBound]))
-        for line in headerText.components(separatedBy: "\r\n") where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let field = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if field == "content-type" { part.contentType = value }
-            if field == "content-disposition" {
-                part.name = dispositionParameter("name", in: value) ?? ""
-                part.filename = dispositionParameter("filename", in: value)
-            }
-        }
-        guard !part.name.isEmpty else { throw MultipartParseError(description: "part without a name") }
-        parts.append(part)
-        cursor = next.upperBound
-    }
-}
-
-/// `name="value"` from a Content-Disposition header.
-private func dispositionParameter(_ name: String, in header: String) -> String? {
-    for item in header.split(separator: ";") {
-        let pair = item.trimmingCharacters(in: .whitespaces)
-        guard pair.lowercased().hasPrefix(name + "=") else { continue }
-        var value = String(pair.dropFirst(name.count + 1))
-        if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-        return value
-    }
-    return nil
-}

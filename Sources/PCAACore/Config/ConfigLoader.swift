@@ -85,8 +85,10 @@ public enum ConfigLoader {
         }
         if config.defaults.sttProvider == "drill" {
             warnings.append("defaults.stt_provider: \"drill\" returns labelled placeholder transcripts; for load tests and drills only")
-        } else if ["sarvam", "deepgram"].contains(config.defaults.sttProvider) {
-            warnings.append("defaults.stt_provider: \"\(config.defaults.sttProvider)\" has no engine in this build yet; transcription fails permanently until one lands")
+        } else if config.defaults.sttProvider == "sarvam" && config.stt.sarvamAPIKey.isEmpty {
+            warnings.append("defaults.stt_provider: \"sarvam\" needs stt.sarvam_api_key (or PCAA_STT_SARVAM_API_KEY)")
+        } else if config.defaults.sttProvider == "deepgram" && config.stt.deepgramAPIKey.isEmpty {
+            warnings.append("defaults.stt_provider: \"deepgram\" needs stt.deepgram_api_key (or PCAA_STT_DEEPGRAM_API_KEY)")
         } else if config.defaults.sttProvider == "whisper" && config.stt.whisperBaseURL.isEmpty {
             warnings.append("defaults.stt_provider: \"whisper\" needs stt.whisper_base_url")
         } else if config.defaults.sttProvider == "local" && !FileManager.default.fileExists(atPath: config.stt.localPython) {

@@ -118,6 +118,12 @@ enum ConfigSchema {
             field("defaults", "quality_template", .string) { c, v throws(ConfigReason) in
                 c.defaults.qualityTemplate = try v.asChoice(QualityTemplates.names)
             },
+            field("defaults", "channel_map", .string) { c, v throws(ConfigReason) in
+                c.defaults.channelMap = try v.asChoice(ChannelMap.allCases.map(\.rawValue))
+            },
+            field("defaults", "first_speaker", .string) { c, v throws(ConfigReason) in
+                c.defaults.firstSpeaker = try v.asChoice(FirstSpeakerRule.allCases.map(\.rawValue))
+            },
             // [stt]
             field("stt", "local_python", .string) { c, v throws(ConfigReason) in c.stt.localPython = try v.asString() },
             field("stt", "local_script", .string) { c, v throws(ConfigReason) in c.stt.localScript = try v.asString() },
@@ -135,6 +141,17 @@ enum ConfigSchema {
                 }
                 c.stt.whisperBaseURL = url
             },
+            field("stt", "sarvam_base_url", .string) { c, v throws(ConfigReason) in c.stt.sarvamBaseURL = try httpURL(v, required: true) },
+            field("stt", "sarvam_api_key", .string, secret: true) { c, v throws(ConfigReason) in c.stt.sarvamAPIKey = try v.asString() },
+            field("stt", "sarvam_model", .string) { c, v throws(ConfigReason) in c.stt.sarvamModel = try nonEmpty(v) },
+            field("stt", "sarvam_mode", .string) { c, v throws(ConfigReason) in
+                c.stt.sarvamMode = try v.asChoice(["transcribe", "translate", "verbatim", "translit", "codemix"])
+            },
+            field("stt", "sarvam_diarize", .bool) { c, v throws(ConfigReason) in c.stt.sarvamDiarize = try v.asBool() },
+            field("stt", "sarvam_poll_interval_s", .double) { c, v throws(ConfigReason) in c.stt.sarvamPollIntervalSeconds = try v.asDouble(0.01...300) },
+            field("stt", "deepgram_base_url", .string) { c, v throws(ConfigReason) in c.stt.deepgramBaseURL = try httpURL(v, required: true) },
+            field("stt", "deepgram_api_key", .string, secret: true) { c, v throws(ConfigReason) in c.stt.deepgramAPIKey = try v.asString() },
+            field("stt", "deepgram_model", .string) { c, v throws(ConfigReason) in c.stt.deepgramModel = try nonEmpty(v) },
             field("stt", "whisper_api_key", .string, secret: true) { c, v throws(ConfigReason) in c.stt.whisperAPIKey = try v.asString() },
             field("stt", "whisper_model", .string) { c, v throws(ConfigReason) in c.stt.whisperModel = try v.asString() },
             field("stt", "timeout_s", .int) { c, v throws(ConfigReason) in c.stt.timeoutSeconds = try v.asInt(5...7200) },

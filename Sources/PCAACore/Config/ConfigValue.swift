@@ -71,6 +71,11 @@ extension ConfigValue {
         return number
     }
 
+    func asBool() throws(ConfigReason) -> Bool {
+        guard case .bool(let value) = self else { throw ConfigReason("expected true or false, found \(typeName)") }
+        return value
+    }
+
     func asChoice(_ choices: [String]) throws(ConfigReason) -> String {
         let value = try asString()
         guard choices.contains(value) else {
@@ -78,6 +83,23 @@ extension ConfigValue {
         }
         return value
     }
+}
+
+/// An http(s) URL; empty only when not `required`.
+func httpURL(_ value: ConfigValue, required: Bool) throws(ConfigReason) -> String {
+    let url = try value.asString()
+    if url.isEmpty, !required { return url }
+    guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+        throw ConfigReason("must be an http(s) URL like https://api.example.com")
+    }
+    return url
+}
+
+/// A string that is not empty.
+func nonEmpty(_ value: ConfigValue) throws(ConfigReason) -> String {
+    let text = try value.asString()
+    guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ConfigReason("must not be empty") }
+    return text
 }
 
 /// Why a value was refused; the loader pairs it with the key.

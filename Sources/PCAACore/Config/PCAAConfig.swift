@@ -58,6 +58,10 @@ public struct PCAAConfig: Sendable, Equatable {
         public var language = "en-IN"
         public var minCallDurationSeconds = 10
         public var qualityTemplate = "presales"
+        /// Which stereo channel is whom (``ChannelMap``).
+        public var channelMap = "left=agent"
+        /// How diarized speakers on mono calls become roles (``FirstSpeakerRule``).
+        public var firstSpeaker = "agent_on_outbound"
     }
 
     /// `[stt]`: the speech engines. `local` is a helper process pcaa supervises; `whisper` any OpenAI-compatible server.
@@ -73,6 +77,21 @@ public struct PCAAConfig: Sendable, Equatable {
         public var whisperBaseURL = ""
         public var whisperAPIKey = ""
         public var whisperModel = "whisper-1"
+        /// Sarvam: base URL (no version prefix), key (`api-subscription-key`), model and mode.
+        public var sarvamBaseURL = "https://api.sarvam.ai"
+        public var sarvamAPIKey = ""
+        public var sarvamModel = "saaras:v3"
+        /// `transcribe | translate | verbatim | translit | codemix` (saaras models only).
+        public var sarvamMode = "transcribe"
+        /// Mono calls go through the batch job API with diarization (agent/customer labels); false sends them to
+        /// the synchronous endpoint in ~30 s pieces (faster, roles unknown).
+        public var sarvamDiarize = true
+        /// Seconds between batch job status polls.
+        public var sarvamPollIntervalSeconds = 5.0
+        /// Deepgram: base URL, key (`Authorization: Token`), model.
+        public var deepgramBaseURL = "https://api.deepgram.com"
+        public var deepgramAPIKey = ""
+        public var deepgramModel = "nova-3"
         /// Per-request limit for engine calls.
         public var timeoutSeconds = 600
 

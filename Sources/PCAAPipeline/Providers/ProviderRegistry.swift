@@ -27,19 +27,41 @@ public struct ProviderRegistry: Sendable {
         )
     }
 
-    /// Everything this build ships, speech engines included: `local` (the supervised faster-whisper helper) and
-    /// `whisper` (an OpenAI-compatible server from `[stt]`), both split by channel and labelled by role.
+    /// Everything this build ships, speech engines included: `local` (the supervised faster-whisper helper),
+    /// `whisper` (an OpenAI-compatible server), `sarvam` and `deepgram` (cloud APIs, when `[stt]` has their keys).
+    /// Each labels agent and customer: stereo by channel, mono by diarization where the engine has it.
     public static func builtIn(config: PCAAConfig, localEndpoint: LocalSTTEndpoint) -> ProviderRegistry {
         var registry = builtIn(dataDir: config.storage.dataDir)
-        let timeout = Double(config.stt.timeoutSeconds)
+        let stt = config.stt
+        let timeout = Double(stt.timeoutSeconds)
         registry.speechToText["local"] = ChannelAwareTranscriber(
-            engine: LocalWhisperEngine(endpoint: localEndpoint, model: config.stt.localModel, timeout: timeout))
-        if !config.stt.whisperBaseURL.isEmpty {
-            registry.speechToText["whisper"] = ChannelAwareTranscriber(engine: OpenAITranscriptionClient(
-                name: "whisper", baseURL: config.stt.whisperBaseURL, apiKey: config.stt.whisperAPIKey.isEmpty ? nil : config.stt.whisperAPIKey,
-                model: config.stt.whisperModel, timeout: timeout))
+            engine: LocalWhisperEngine(endpoint: localEndpoint, model: stt.localModel, timeout: timeout))
+        if !stt.whisperBaseURL.isEmpty {
+            let client = OpenAITranscriptionClient(
+                name: "whisper", baseURL: stt.whisperBaseURL, apiKey: stt.whisperAPIKey.isEmpty ? nil : stt.whisperAPIKey,
+                model: stt.whisperModel, timeout: timeout)
+            registry.speechToText["whisper"] = ChannelAwareTranscriber(engine: ChunkedTranscriber(
+                engine: client, maxChunkSeconds: ChunkedTranscriber.maxSeconds(uploadBytes: client.maxUploadBytes)))
+        }
+        if !stt.sarvamAPIKey.isEmpty {
+            registry.speechToText["sarvam"] = sarvam(config: stt)
+        }
+        if !stt.deepgramAPIKey.isEmpty {
+            registry.speechToText["deepgram"] = DeepgramClient(
+                baseURL: stt.deepgramBaseURL, apiKey: stt.deepgramAPIKey, model: stt.deepgramModel, timeout: timeout)
         }
         return registry
+    }
+
+    /// Sarvam: channels through the synchronous endpoint in ~30 s pieces; mono calls through the diarizing batch
+    /// job API unless `sarvam_diarize` is off.
+    static func sarvam(config stt: PCAAConfig.STT) -> any SpeechToText {
+        let settings = SarvamSettings(
+            baseURL: stt.sarvamBaseURL, apiKey: stt.sarvamAPIKey, model: stt.sarvamModel, mode: stt.sarvamMode,
+            timeout: Double(stt.timeoutSeconds), pollInterval: stt.sarvamPollIntervalSeconds)
+        let sync = ChunkedTranscriber(engine: SarvamSyncClient(settings: settings), maxChunkSeconds: settings.maxSyncSeconds)
+        return ChannelAwareTranscriber(
+            channelEngine: sync, monoEngine: stt.sarvamDiarize ? SarvamBatchClient(settings: settings) : sync)
     }
 
     /// The same registry with every speech engine wrapped in the fault injector (see `[faults]`).
@@ -52,7 +74,12 @@ public struct ProviderRegistry: Sendable {
 
     public func speechToText(named name: String) -> any SpeechToText {
         if let engine = speechToText[name] { return engine }
-        let unavailable = UnavailableSpeechToText(name: name, reason: "no engine with this name is built into pcaa \(PCAAVersion.current)")
+        let reason = switch name {
+        case "sarvam", "deepgram": "stt.\(name)_api_key is not set (or PCAA_STT_\(name.uppercased())_API_KEY)"
+        case "whisper": "stt.whisper_base_url is not set"
+        default: "no engine with this name is built into pcaa \(PCAAVersion.current)"
+        }
+        let unavailable = UnavailableSpeechToText(name: name, reason: reason)
         return faultPlan.map { FaultInjectingSpeechToText(base: unavailable, plan: $0) } ?? unavailable
     }
 

@@ -24,7 +24,7 @@ public struct TranscribeStage: StageProcessor {
         let audio = try await fetcher.fetch(url: url, bid: call.bid, callid: call.callid)
         let engine = providers.speechToText(named: config.sttProvider)
         let started = ContinuousClock.now
-        let transcript = try await engine.transcribe(audio: audio, call: call.context(language: config.language, channelMap: config.channelMap))
+        let transcript = try await engine.transcribe(audio: audio, call: call.context(language: config.language, channelMap: config.channelMap, firstSpeaker: config.firstSpeaker))
         let processingMs = Elapsed.milliseconds(since: started)
         let callID = call.id!
         let record = try TranscriptRecord(callId: callID, call: call, result: transcript, processingMs: processingMs, createdAt: Date())

@@ -14,6 +14,8 @@ public struct BidConfig: SnakeCaseRecord, Sendable, Equatable {
     public var minCallDurationS: Int
     /// Which stereo channel is whom, e.g. `left=agent`.
     public var channelMap: String
+    /// How diarized speakers on mono calls become roles, e.g. `agent_on_outbound`.
+    public var firstSpeaker: String
     public var qualityTemplate: String
     public var passThreshold: Double
     public var hotRetentionDays: Int

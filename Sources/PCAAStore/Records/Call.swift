@@ -35,11 +35,11 @@ public struct Call: SnakeCaseRecord, Sendable, Equatable {
 
 
     /// The provider-facing view of this call.
-    public func context(language: String, channelMap: String = "left=agent") -> CallContext {
+    public func context(language: String, channelMap: String = "left=agent", firstSpeaker: String = "agent_on_outbound") -> CallContext {
         CallContext(
             bid: bid, callid: callid, direction: direction, language: language, agentName: agentName, agentID: agentId,
             agentEmail: agentEmail, agentPhone: agentPhone, customerPhone: customerPhone, groupName: groupName,
-            durationSeconds: durationSeconds, channelMap: channelMap
+            durationSeconds: durationSeconds, channelMap: channelMap, firstSpeaker: firstSpeaker
         )
     }
 }
