@@ -48,6 +48,7 @@ bench: release
 	.build/release/pcaa bench ingest
 	.build/release/pcaa bench queue
 	.build/release/pcaa bench pipeline
+	.build/release/pcaa bench stt
 
 ## Drive a running daemon (`make run` in another terminal) with 5 BIDs and 100 calls.
 sandbox:

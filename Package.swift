@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "PCAABench",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASandbox",
+                "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASandbox", "PCAASpeech", "PCAASTT",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -102,7 +102,7 @@ let package = Package(
             name: "PCAATests",
             dependencies: [
                 "PCAACore", "PCAAStore", "PCAAHTTP", "PCAAPipeline", "PCAANet", "PCAASpeech", "PCAAAnalysis",
-                "PCAADelivery", "PCAASandbox", "PCAASTT",
+                "PCAADelivery", "PCAASandbox", "PCAASTT", "PCAABench",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

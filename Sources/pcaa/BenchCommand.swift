@@ -1,14 +1,15 @@
+import Foundation
 import ArgumentParser
 import Logging
 import PCAABench
 import PCAACore
 
-/// `pcaa bench sqlite|ingest|queue|pipeline`: the figures in docs/BENCHMARKS.md, re-runnable on any box.
+/// `pcaa bench sqlite|ingest|queue|pipeline|stt`: the figures in docs/BENCHMARKS.md, re-runnable on any box.
 /// Build with `-c release` for figures worth recording.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure SQLite, ingest, queue and pipeline throughput (use a release build).",
-        subcommands: [SQLite.self, Ingest.self, Queue.self, Pipeline.self]
+        commandName: "bench", abstract: "Measure SQLite, ingest, queue, pipeline and speech-engine figures (use a release build).",
+        subcommands: [SQLite.self, Ingest.self, Queue.self, Pipeline.self, STT.self]
     )
 
     /// Benchmarks log warnings only: per-call info lines would be part of what is measured.
@@ -88,6 +89,27 @@ struct BenchCommand: AsyncParsableCommand {
                 print("")
             }
             print(result.report.table())
+        }
+    }
+
+    struct STT: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "stt", abstract: "Word error rate and real-time factor of the local speech engine per model, on the fixture calls.")
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "Comma-separated models (default, base, small, or a model directory).") var models = "default,base"
+        @Option(help: "Directory with <name>.stereo.wav and <name>.agent.txt/.customer.txt.") var fixtures = "Tests/Fixtures"
+        @Option(help: "Calls in flight for the concurrent pass (default: [workers] transcribe).") var concurrency: Int?
+
+        func run() async throws {
+            BenchCommand.quietLogs()
+            let config = try options.load()
+            let bench = STTBench(
+                settings: config.stt, models: models.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
+                fixturesDirectory: fixtures, concurrency: concurrency ?? config.workers.transcribe, language: "en-IN")
+            let rows = try await bench.run { line in
+                FileHandle.standardError.write(Data(("bench stt: " + line + "\n").utf8))
+            }
+            print(bench.table(rows).render())
         }
     }
 }

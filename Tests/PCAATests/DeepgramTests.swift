@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PCAACore
+import PCAAPipeline
 import PCAASpeech
 import PCAASTT
 import Testing
@@ -117,6 +118,38 @@ struct DeepgramTests {
     }
 }
 
+// MARK: - Through the pipeline
+
+extension DeepgramTests {
+    /// `stt_provider = "deepgram"` from the config: a 429 is retried by the queue and the call ends notified, with
+    /// roles and word timings stored.
+    @Test func configuredEngineRetriesThrottlingInThePipeline() async throws {
+        let recordings = try await TestRecordings.start()
+        defer { Task { await recordings.stop() } }
+        let fake = FakeDeepgram(failure: .init(status: 429, headers: [("Retry-After", "0")], body: jsonText(
+            ["err_code": "TOO_MANY_REQUESTS", "err_msg": "Too many requests.", "request_id": "r1"])), failuresBeforeSuccess: 1)
+        try await fake.run { base in
+            var config = TestDaemon.testConfig()
+            config.defaults.sttProvider = "deepgram"
+            config.stt.deepgramBaseURL = base
+            config.stt.deepgramAPIKey = Self.key
+            let providers = ProviderRegistry.builtIn(config: config, localEndpoint: LocalSTTEndpoint())
+            let daemon = try await TestDaemon.start(config: config, providers: providers)
+            defer { Task { await daemon.stop() } }
+            let secret = try await PipelineTests.provisioned(daemon)
+            let callid = "dg-1"
+            #expect(try await daemon.postCall(CallPayload(bid: "6004", callid: callid, recordingURL: recordings.url(callid)), secret: secret).status == 200)
+            #expect(await eventually { (try? await daemon.callState("6004", callid)) == .notified })
+            #expect(fake.requests.count == 2)
+            let detail = try #require(try await daemon.database.callDetail(bid: "6004", callid: callid))
+            let transcript = try #require(try detail.transcript?.result())
+            #expect(transcript.provider == "deepgram")
+            #expect(transcript.segments.allSatisfy { ($0.words?.count ?? 0) > 0 })
+            #expect(Set(transcript.segments.map(\.role)).isSubset(of: [.agent, .customer]))
+        }
+    }
+}
+
 // MARK: - Fake Deepgram
 
 struct DeepgramRequest: Sendable {
@@ -131,8 +164,13 @@ final class FakeDeepgram: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [DeepgramRequest] = []
     let failure: FakeReply?
+    /// How many requests get `failure` before the fake starts answering normally (nil: all of them).
+    let failuresBeforeSuccess: Int?
 
-    init(failure: FakeReply? = nil) { self.failure = failure }
+    init(failure: FakeReply? = nil, failuresBeforeSuccess: Int? = nil) {
+        self.failure = failure
+        self.failuresBeforeSuccess = failuresBeforeSuccess
+    }
 
     var requests: [DeepgramRequest] { lock.withLock { received } }
 
@@ -167,11 +205,11 @@ final class FakeDeepgram: @unchecked Sendable {
             if request.headers[.contentType] != "audio/wav" { problems.append("content type \(request.headers[.contentType] ?? "missing")") }
             let channels = (try? WAVInfo.parse(header: Array(bytes.prefix(4096)), fileSize: Int64(bytes.count)))?.channels
             if channels == nil { problems.append("body is not a WAV") }
-            self.lock.withLock { self.received.append(DeepgramRequest(query: query, bytes: bytes.count, problems: problems)) }
+            let count = self.lock.withLock { self.received.append(DeepgramRequest(query: query, bytes: bytes.count, problems: problems)); return self.received.count }
             guard request.headers[.authorization] == "Token \(DeepgramTests.key)" else {
                 return response(FakeReply(status: 401, body: jsonText(["err_code": "INVALID_AUTH", "err_msg": "Invalid credentials.", "request_id": "r0"])))
             }
-            if let failure = self.failure { return response(failure) }
+            if let failure = self.failure, count <= (self.failuresBeforeSuccess ?? .max) { return response(failure) }
             let duration = wavSeconds(bytes) ?? 0
             let stereo = query["multichannel"] == "true"
             let utterances: [[String: Any]] = stereo

@@ -1,4 +1,5 @@
 import Foundation
+import PCAABench
 import PCAACore
 import PCAAPipeline
 import PCAASTT
@@ -73,5 +74,25 @@ import Testing
 
         await group.triggerGracefulShutdown()
         try await runner.value
+    }
+
+    @Test(.enabled(if: LocalEngineTests.installed, "the local speech helper is not installed (stt/setup.sh)"))
+    func benchReportsWERAndRealTimeFactorPerModel() async throws {
+        var settings = PCAAConfig.STT()
+        settings.localPython = Self.python
+        settings.localScript = Self.root + "/stt/server.py"
+        let bench = STTBench(settings: settings, models: ["default", "no-such-model"], fixturesDirectory: Self.root + "/Tests/Fixtures", concurrency: 2)
+        let rows = try await bench.run()
+        try #require(rows.count == 2)
+        let measured = rows[0]
+        #expect(measured.problem == nil)
+        #expect(measured.calls == 2 && measured.concurrentCalls == 4)
+        #expect(measured.referenceWords > 100)
+        #expect(measured.wer < 0.45)
+        #expect(measured.sequentialRTF > 0 && measured.sequentialRTF < 2)
+        #expect(measured.concurrentRTF > 0 && measured.concurrentRTF < 2)
+        #expect(rows[1].problem?.contains("not installed") == true)
+        let text = bench.table(rows).render()
+        #expect(text.contains("RTF seq") && text.contains("default") && text.contains(String(format: "%.3f", measured.wer)))
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
 
 /// Word error rate: word-level Levenshtein distance over normalised text (lowercase, letters/digits only).
-enum WordErrorRate {
-    static func words(_ text: String) -> [String] {
+/// Used by the local engine's test and by `pcaa bench stt`.
+public enum WordErrorRate {
+    /// The normalised words of `text`.
+    public static func words(_ text: String) -> [String] {
         text.lowercased().map { $0.isLetter || $0.isNumber || $0 == "'" ? $0 : " " }
             .split(separator: " ").map { String($0).replacingOccurrences(of: "'", with: "") }.filter { !$0.isEmpty }
     }
 
     /// Substitutions + insertions + deletions needed to turn `hypothesis` into `reference`.
-    static func edits(reference: [String], hypothesis: [String]) -> Int {
+    public static func edits(reference: [String], hypothesis: [String]) -> Int {
         guard !reference.isEmpty else { return hypothesis.count }
         var previous = Array(0...hypothesis.count)
         for (i, word) in reference.enumerated() {
