@@ -57,6 +57,13 @@ public enum Doctor {
         if config.defaults.sttProvider == "whisper" && config.stt.whisperBaseURL.isEmpty {
             add(.failure, "whisper server", "stt.whisper_base_url is empty")
         }
+        for (engine, key) in [("sarvam", config.stt.sarvamAPIKey), ("deepgram", config.stt.deepgramAPIKey)] {
+            let isDefault = config.defaults.sttProvider == engine
+            guard isDefault || !key.isEmpty else { continue }
+            add(key.isEmpty ? .failure : .ok, "\(engine) key",
+                key.isEmpty ? "stt.\(engine)_api_key is empty (or set PCAA_STT_\(engine.uppercased())_API_KEY); calls would end failed_stt"
+                    : "configured (\(key.count) characters, not shown)")
+        }
         if let decoder = AudioDecoder.installed() {
             add(.ok, "audio decoder", "\(decoder.tool.rawValue) at \(decoder.executable): recordings other than PCM WAV are converted"
                 + (decoder.tool == .sox ? " (formats of this sox build; MP3 needs ffmpeg or libsox-fmt-mp3)" : ""))
