@@ -7,8 +7,8 @@ public struct MetricsAnalyzer: CallAnalyzer {
 
     public init() {}
 
-    public func analyze(transcript: TranscriptResult, rubric: [RubricItem], call: CallContext) async throws -> AnalysisResult {
-        let metrics = TalkMetrics.compute(segments: transcript.segments, duration: transcript.audioDurationSeconds)
+    public func analyze(transcript: TranscriptResult, rubric: Rubric, call: CallContext) async throws -> AnalysisResult {
+        let metrics = TranscriptMetrics.compute(segments: transcript.segments, duration: transcript.audioDurationSeconds)
         var summary = "Transcript metrics only: rubric scoring needs a scoring analyzer (this BID uses \"metrics\")."
         if let agentShare = metrics.agentTalkPercent {
             summary += " Agent spoke \(Int(agentShare.rounded()))% of the time; silence \(Int(metrics.silencePercent.rounded()))%."

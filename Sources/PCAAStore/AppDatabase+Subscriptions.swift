@@ -126,7 +126,7 @@ extension AppDatabase {
             try BidConfig(
                 bid: bid, pipelineEnabled: true, sttProvider: defaults.sttProvider, analyzer: defaults.analyzer,
                 notifier: defaults.notifier, language: defaults.language, minCallDurationS: defaults.minCallDurationSeconds,
-                channelMap: defaults.channelMap, firstSpeaker: defaults.firstSpeaker, qualityTemplate: template, passThreshold: 70, hotRetentionDays: 90,
+                channelMap: defaults.channelMap, firstSpeaker: defaults.firstSpeaker, redactPii: defaults.redactPII, objectionThemes: nil, qualityTemplate: template, passThreshold: 70, hotRetentionDays: 90,
                 warmRetentionDays: 365, archiveAudio: false, createdAt: now, updatedAt: now
             ).insert(db)
         }
@@ -135,7 +135,8 @@ extension AppDatabase {
                 let parameter = QualityParameter(
                     id: nil, bid: bid, name: item.name, description: item.description, weight: item.weight,
                     cuePhrases: String(decoding: try JSONEncoder().encode(item.cuePhrases), as: UTF8.self),
-                    autoFail: item.autoFail, position: position, enabled: true, createdAt: now, updatedAt: now
+                    autoFail: item.autoFail, kind: item.kind.rawValue, speaker: SpeakerRole.agent.rawValue, window: item.window.rawValue,
+                    position: position, enabled: true, createdAt: now, updatedAt: now
                 )
                 try parameter.insert(db)
             }

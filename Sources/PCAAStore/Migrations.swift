@@ -172,6 +172,15 @@ extension AppDatabase {
         migrator.registerMigration("v2-speaker-roles") { db in
             try db.execute(sql: "ALTER TABLE bid_config ADD COLUMN first_speaker TEXT NOT NULL DEFAULT 'agent_on_outbound'")
         }
+        migrator.registerMigration("v3-analysis") { db in
+            try db.execute(sql: """
+                ALTER TABLE quality_parameters ADD COLUMN kind TEXT NOT NULL DEFAULT 'expected';
+                ALTER TABLE quality_parameters ADD COLUMN speaker TEXT DEFAULT 'agent';
+                ALTER TABLE quality_parameters ADD COLUMN window TEXT NOT NULL DEFAULT 'anywhere';
+                ALTER TABLE bid_config ADD COLUMN redact_pii TEXT NOT NULL DEFAULT 'all';
+                ALTER TABLE bid_config ADD COLUMN objection_themes TEXT;
+                """)
+        }
         return migrator
     }
 }

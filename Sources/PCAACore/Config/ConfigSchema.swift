@@ -121,6 +121,7 @@ enum ConfigSchema {
             field("defaults", "channel_map", .string) { c, v throws(ConfigReason) in
                 c.defaults.channelMap = try v.asChoice(ChannelMap.allCases.map(\.rawValue))
             },
+            field("defaults", "redact_pii", .string) { c, v throws(ConfigReason) in c.defaults.redactPII = try v.asChoice(["all", "llm", "none"]) },
             field("defaults", "first_speaker", .string) { c, v throws(ConfigReason) in
                 c.defaults.firstSpeaker = try v.asChoice(FirstSpeakerRule.allCases.map(\.rawValue))
             },

@@ -53,7 +53,7 @@ public struct PCAAConfig: Sendable, Equatable {
     /// `[defaults]`: the pipeline settings a newly activated BID starts with.
     public struct Defaults: Sendable, Equatable {
         public var sttProvider = "local"
-        public var analyzer = "metrics"
+        public var analyzer = "rules"
         public var notifier = "outbox"
         public var language = "en-IN"
         public var minCallDurationSeconds = 10
@@ -62,6 +62,8 @@ public struct PCAAConfig: Sendable, Equatable {
         public var channelMap = "left=agent"
         /// How diarized speakers on mono calls become roles (``FirstSpeakerRule``).
         public var firstSpeaker = "agent_on_outbound"
+        /// PII redaction for new BIDs: `all`, `llm` or `none` (``RedactionScope``).
+        public var redactPII = "all"
     }
 
     /// `[stt]`: the speech engines. `local` is a helper process pcaa supervises; `whisper` any OpenAI-compatible server.

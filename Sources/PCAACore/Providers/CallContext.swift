@@ -15,6 +15,9 @@ public struct CallContext: Sendable, Equatable {
     public var channelMap: String
     /// How diarized speakers of a mono call become roles, from `bid_config.first_speaker` (see ``FirstSpeakerRule``).
     public var firstSpeaker: String
+    /// The BID's objection theme families as JSON (theme → keywords), from `bid_config.objection_themes`; nil for the
+    /// built-in ones.
+    public var objectionThemes: String?
 
     public init(
         bid: String, callid: String, direction: String? = nil, language: String, agentName: String? = nil,

@@ -25,7 +25,7 @@ public struct UnavailableAnalyzer: CallAnalyzer {
         self.reason = reason
     }
 
-    public func analyze(transcript: TranscriptResult, rubric: [RubricItem], call: CallContext) async throws -> AnalysisResult {
+    public func analyze(transcript: TranscriptResult, rubric: Rubric, call: CallContext) async throws -> AnalysisResult {
         throw StageError.permanent("analyzer_unavailable", "analyzer \"\(name)\" is unavailable: \(reason)")
     }
 }

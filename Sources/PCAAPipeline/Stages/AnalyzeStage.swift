@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PCAAAnalysis
 import PCAACore
 import PCAAStore
 
@@ -24,16 +25,20 @@ public struct AnalyzeStage: StageProcessor {
         guard let transcriptRecord else {
             throw StageError.permanent("transcript_missing", "no transcript stored for this call")
         }
-        let transcript = try transcriptRecord.result()
+        let stored = try transcriptRecord.result()
         let analyzer = providers.analyzer(named: config.analyzer)
+        let scope = RedactionScope(rawValue: config.redactPii) ?? .all
+        // Stored text is already redacted under `all`; under `llm` only a transcript leaving the box is.
+        let transcript = scope == .llm && analyzer.sendsTranscriptOffBox ? PIIRedactor.redact(stored) : stored
+        let rubric = Rubric(items: parameters.map(\.rubricItem), passThreshold: config.passThreshold)
         let started = ContinuousClock.now
-        var analysis = try await analyzer.analyze(
-            transcript: transcript, rubric: parameters.map(\.rubricItem), call: call.context(language: config.language)
-        )
-        if let score = analysis.totalScore {
-            analysis.totalScore = max(0, min(100, score))
-            analysis.passed = analysis.passed ?? (score >= config.passThreshold)
-        }
+        var context = call.context(language: config.language, channelMap: config.channelMap, firstSpeaker: config.firstSpeaker)
+        context.objectionThemes = config.objectionThemes
+        let raw = try await analyzer.analyze(transcript: transcript, rubric: rubric, call: context)
+        var analysis = AnalysisFinisher.finish(raw, rubric: rubric, transcript: transcript)
+        // Transcript metrics are computed here for every analyzer, from the same definitions.
+        analysis.metrics = TranscriptMetrics.compute(segments: stored.segments, duration: stored.audioDurationSeconds).asDictionary
+            .merging(raw.metrics) { ours, _ in ours }
         let processingMs = Elapsed.milliseconds(since: started)
         let record = try AnalysisRecord(callId: callID, call: call, analysis: analysis, processingMs: processingMs, createdAt: Date())
         return StageCommit(note: "analyzer=\(analyzer.name) score=\(analysis.totalScore.map { String($0) } ?? "none")") { db in

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PCAAAnalysis
 import PCAACore
 import PCAAStore
 
@@ -24,8 +25,11 @@ public struct TranscribeStage: StageProcessor {
         let audio = try await fetcher.fetch(url: url, bid: call.bid, callid: call.callid)
         let engine = providers.speechToText(named: config.sttProvider)
         let started = ContinuousClock.now
-        let transcript = try await engine.transcribe(audio: audio, call: call.context(language: config.language, channelMap: config.channelMap, firstSpeaker: config.firstSpeaker))
+        var transcript = try await engine.transcribe(audio: audio, call: call.context(language: config.language, channelMap: config.channelMap, firstSpeaker: config.firstSpeaker))
         let processingMs = Elapsed.milliseconds(since: started)
+        if (RedactionScope(rawValue: config.redactPii) ?? .all) == .all {
+            transcript = PIIRedactor.redact(transcript)
+        }
         let callID = call.id!
         let record = try TranscriptRecord(callId: callID, call: call, result: transcript, processingMs: processingMs, createdAt: Date())
         // The recording is kept for archiving when the BID asks for it, otherwise removed once the transcript is stored

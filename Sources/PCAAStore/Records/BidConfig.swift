@@ -16,6 +16,10 @@ public struct BidConfig: SnakeCaseRecord, Sendable, Equatable {
     public var channelMap: String
     /// How diarized speakers on mono calls become roles, e.g. `agent_on_outbound`.
     public var firstSpeaker: String
+    /// PII redaction: `all` (stored text, quotes and anything sent to an LLM), `llm` (only what leaves the box), `none`.
+    public var redactPii: String
+    /// JSON object theme → keywords overriding the built-in objection families; nil uses the built-in ones.
+    public var objectionThemes: String?
     public var qualityTemplate: String
     public var passThreshold: Double
     public var hotRetentionDays: Int

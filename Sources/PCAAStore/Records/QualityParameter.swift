@@ -14,6 +14,12 @@ public struct QualityParameter: SnakeCaseRecord, Sendable, Equatable {
     /// JSON array of cue phrases.
     public var cuePhrases: String
     public var autoFail: Bool
+    /// `expected` or `prohibited` (``RubricItemKind``).
+    public var kind: String
+    /// `agent`, `customer`, or nil for anyone.
+    public var speaker: String?
+    /// `anywhere`, `opening` or `closing` (``RubricWindow``).
+    public var window: String
     public var position: Int
     public var enabled: Bool
     public var createdAt: Date
@@ -23,6 +29,9 @@ public struct QualityParameter: SnakeCaseRecord, Sendable, Equatable {
     /// The analyzer's view of this row.
     public var rubricItem: RubricItem {
         let cues = (try? JSONDecoder().decode([String].self, from: Data(cuePhrases.utf8))) ?? []
-        return RubricItem(name: name, description: description, weight: weight, cuePhrases: cues, autoFail: autoFail)
+        return RubricItem(
+            name: name, description: description, weight: weight, cuePhrases: cues, autoFail: autoFail,
+            kind: RubricItemKind(rawValue: kind) ?? .expected, speaker: speaker.flatMap(SpeakerRole.init(rawValue:)),
+            window: RubricWindow(rawValue: window) ?? .anywhere)
     }
 }

@@ -1,7 +1,7 @@
 import PCAACore
 
 /// Speaking-time figures computed from transcript segments; no rubric, no language model.
-public struct TalkMetrics: Sendable, Equatable {
+public struct TranscriptMetrics: Sendable, Equatable {
     public var speechSeconds: [SpeakerRole: Double] = [:]
     public var words: [SpeakerRole: Int] = [:]
     public var turns: [SpeakerRole: Int] = [:]
@@ -9,8 +9,8 @@ public struct TalkMetrics: Sendable, Equatable {
     public var silencePercent: Double = 0
 
     /// Computes the figures for a call of `duration` seconds. Consecutive segments of one role count as one turn.
-    public static func compute(segments: [TranscriptSegment], duration: Double) -> TalkMetrics {
-        var metrics = TalkMetrics()
+    public static func compute(segments: [TranscriptSegment], duration: Double) -> TranscriptMetrics {
+        var metrics = TranscriptMetrics()
         var previousRole: SpeakerRole?
         for segment in segments.sorted(by: { $0.start < $1.start }) {
             let length = max(0, segment.end - segment.start)
