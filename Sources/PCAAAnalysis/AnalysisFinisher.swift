@@ -5,7 +5,7 @@ import PCAACore
 /// - one score per rubric item, in rubric order, matched by name (case-insensitive); an item the analyzer left out
 ///   scores 0 with the reason "not assessed"; names not in the rubric are dropped;
 /// - scores clamped to 0…weight; the total is the sum over the weights, scaled to 0–100;
-/// - an `autoFail` item that scores 0 fails the call (`failedCall`), whatever the total;
+/// - an `autoFail` item fails the call (`failedCall`) when the analyzer says so, or else when it scores 0;
 /// - `passed` = total ≥ the rubric's pass mark and no auto-fail;
 /// - every evidence quote (parameters and BANT) must occur in the transcript word for word, else it is dropped;
 ///   kept quotes get the start time of their segment;
@@ -55,7 +55,10 @@ public enum AnalysisFinisher {
                 score.evidence = nil
                 score.evidenceTime = nil
             }
-            score.failedCall = item.autoFail && score.score == 0 ? true : nil
+            // An analyzer may say explicitly whether an auto-fail item failed the call (a violated prohibition, or an
+            // item it could not judge); otherwise an auto-fail item that scored nothing fails it.
+            let failed = item.autoFail && (score.failedCall ?? (maximum > 0 && score.score == 0))
+            score.failedCall = failed ? true : nil
             return score
         }
     }

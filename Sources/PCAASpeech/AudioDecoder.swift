@@ -30,6 +30,9 @@ public struct AudioDecoder: Sendable, Equatable {
     /// Decodes `input` into a 16-bit PCM WAV at `output` (written as `output.tmp`, renamed when complete).
     /// Throws ``AudioDecodeError`` with the tool's own explanation when it cannot read the file.
     public func decode(input: String, output: String, timeoutSeconds: Double) async throws {
+        if tool == .sox, Self.sniffType(path: input) == nil {
+            throw AudioDecodeError(tool: tool, message: "the file is in no format sox recognises (not WAV, MP3, FLAC, Ogg, AIFF, AU or AMR)")
+        }
         let temporary = output + ".tmp"
         let log = output + ".decoder-log"
         defer {

@@ -37,14 +37,17 @@ import Testing
         let transcript = try #require(try detail.transcript?.result())
         #expect(transcript.segments.map(\.role) == [.agent, .customer])
         let analysis = try #require(try detail.analysis?.decoded())
-        #expect(analysis.analyzer == "metrics" && analysis.totalScore == nil, "the metrics analyzer never invents a score")
-        #expect(analysis.metrics["agent_talk_percent"] != nil)
+        #expect(analysis.analyzer == "rules" && analysis.totalScore != nil)
+        #expect(analysis.parameters.count == QualityTemplates.template(named: "presales").count)
+        #expect(analysis.parameters.allSatisfy { !$0.reason.isEmpty })
+        #expect(analysis.bant != nil && !analysis.coaching.isEmpty)
+        #expect(analysis.metrics["agent_talk_percent"] != nil && analysis.metrics["dead_air_count"] != nil)
 
         let outbox = daemon.config.storage.dataDir + "/outbox/6004"
         let files = try FileManager.default.contentsOfDirectory(atPath: outbox)
         #expect(files.count == 1)
         let message = try String(contentsOfFile: outbox + "/" + files[0], encoding: .utf8)
-        #expect(message.contains("To: richa@company.com\r\n") && message.contains("Agent spoke"))
+        #expect(message.contains("To: richa@company.com\r\n") && message.contains("Your Score:") && message.contains("BANT Status:"))
 
         let log = try await processingLog(daemon, payload.callid).map { "\($0.0):\($0.1)" }
         #expect(log.starts(with: ["received:success", "queued:success", "transcribe:started"]))

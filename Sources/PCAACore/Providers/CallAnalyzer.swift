@@ -4,7 +4,7 @@ public enum RubricWindow: String, Sendable, Codable, Equatable, CaseIterable {
     case anywhere
     /// In the first 20 % of the call (and at most its first 60 s): greetings, introductions, verification.
     case opening
-    /// In the last 25 % of the call: summaries, next steps, goodbyes.
+    /// In the last 25 % of the call (a line ending there counts): summaries, next steps, goodbyes.
     case closing
 }
 

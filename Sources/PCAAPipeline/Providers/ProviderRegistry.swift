@@ -22,7 +22,7 @@ public struct ProviderRegistry: Sendable {
     public static func builtIn(dataDir: String) -> ProviderRegistry {
         ProviderRegistry(
             speechToText: ["drill": DrillSpeechToText()],
-            analyzers: ["metrics": MetricsAnalyzer()],
+            analyzers: ["metrics": MetricsAnalyzer(), "rules": RulesAnalyzer()],
             notifiers: ["outbox": OutboxNotifier(directory: dataDir + "/outbox")]
         )
     }

@@ -19,16 +19,41 @@ enum AgentReport {
         lines.append("")
         if let score = analysis.totalScore {
             lines.append("Your Score: \(Int(score.rounded()))/100" + (analysis.passed.map { $0 ? " (pass)" : " (below target)" } ?? ""))
-            for parameter in analysis.parameters {
-                lines.append("  - \(parameter.name) (\(Int(parameter.score))/\(Int(parameter.maxScore))): \(parameter.reason)")
+            let scored = analysis.parameters.filter { $0.maxScore > 0 || $0.failedCall == true }
+            let strong = scored.filter { $0.failedCall != true && $0.score >= $0.maxScore * 0.8 }
+            let weak = scored.filter { $0.failedCall == true || $0.score < $0.maxScore * 0.8 }
+            if !strong.isEmpty {
+                lines.append("")
+                lines.append("Strong areas:")
+                lines.append(contentsOf: strong.map { "  - \($0.name) (\(points($0.score))/\(points($0.maxScore))) - \($0.reason)" })
+            }
+            if !weak.isEmpty {
+                lines.append("")
+                lines.append("Areas to improve:")
+                lines.append(contentsOf: weak.map {
+                    "  - \($0.name)" + ($0.maxScore > 0 ? " (\(points($0.score))/\(points($0.maxScore)))" : "")
+                        + ($0.failedCall == true ? " - FAILED THE CALL" : "") + " - \($0.reason)"
+                })
             }
         }
-        lines.append(analysis.summary)
+        if let bant = analysis.bant {
+            lines.append("")
+            lines.append("BANT Status:")
+            for (name, finding) in [("Need", bant.need), ("Authority", bant.authority), ("Budget", bant.budget), ("Timeline", bant.timeline)] {
+                lines.append("  \(name): " + (finding.status == .identified ? "Identified" + (finding.evidence.map { " (\"\($0)\")" } ?? "") : "Not discussed"))
+            }
+        }
         if !analysis.coaching.isEmpty {
             lines.append("")
             lines.append("Coaching tips:")
             lines.append(contentsOf: analysis.coaching.map { "  - \($0)" })
         }
+        lines.append("")
+        lines.append(analysis.summary)
         return lines.joined(separator: "\n")
+    }
+
+    private static func points(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }
