@@ -181,6 +181,29 @@ extension AppDatabase {
                 ALTER TABLE bid_config ADD COLUMN objection_themes TEXT;
                 """)
         }
+        migrator.registerMigration("v4-call-search") { db in
+            // Full-text search over transcripts (external content: the text lives once, in `transcripts`), kept in
+            // step by triggers; the list endpoint's order (call time, newest first) gets its own index.
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE transcripts_fts USING fts5(
+                    text, content='transcripts', content_rowid='call_id', tokenize='unicode61 remove_diacritics 2'
+                );
+                INSERT INTO transcripts_fts(transcripts_fts) VALUES ('rebuild');
+                CREATE TRIGGER transcripts_fts_insert AFTER INSERT ON transcripts BEGIN
+                    INSERT INTO transcripts_fts(rowid, text) VALUES (new.call_id, new.text);
+                END;
+                CREATE TRIGGER transcripts_fts_delete AFTER DELETE ON transcripts BEGIN
+                    INSERT INTO transcripts_fts(transcripts_fts, rowid, text) VALUES ('delete', old.call_id, old.text);
+                END;
+                CREATE TRIGGER transcripts_fts_update AFTER UPDATE OF text ON transcripts BEGIN
+                    INSERT INTO transcripts_fts(transcripts_fts, rowid, text) VALUES ('delete', old.call_id, old.text);
+                    INSERT INTO transcripts_fts(rowid, text) VALUES (new.call_id, new.text);
+                END;
+                CREATE INDEX calls_by_bid_time ON calls (bid, COALESCE(call_starttime, webhook_received_at), id);
+                CREATE INDEX calls_by_bid_agent_time ON calls (bid, agent_id, COALESCE(call_starttime, webhook_received_at), id);
+                CREATE INDEX analyses_by_bid_score ON analyses (bid, total_score);
+                """)
+        }
         return migrator
     }
 }

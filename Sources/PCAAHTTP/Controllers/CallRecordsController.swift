@@ -3,13 +3,16 @@ import Hummingbird
 import PCAACore
 import PCAAStore
 
-/// `GET /call-records/{bid}/{callid}`: the call, its transcript, analysis and processing history.
-/// (Listing, filters and search arrive with the analysis work.)
+/// A BID's call records: `GET /call-records/{bid}` (filters, transcript search, keyset pagination; see
+/// ``CallListParameters``), `GET /call-records/{bid}/{callid}` (the call, its transcript, analysis and processing
+/// history) and `GET /call-records/{bid}/{callid}/coaching` (what the agent should work on, from the analysis).
 struct CallRecordsController<Context: RequestContext> {
     let environment: HTTPEnvironment
 
     func addRoutes(to group: RouterGroup<Context>) {
+        group.get(":bid", use: list)
         group.get(":bid/:callid", use: detail)
+        group.get(":bid/:callid/coaching", use: coaching)
     }
 
     struct DetailBody: Encodable {
@@ -45,11 +48,7 @@ struct CallRecordsController<Context: RequestContext> {
     }
 
     @Sendable func detail(request: Request, context: Context) async throws -> Response {
-        let bid = try PipelineController<Context>.bid(context)
-        let callid = context.parameters.get("callid") ?? ""
-        if let problem = SafeIdentifier.callIDProblem(callid) {
-            throw APIError(.unprocessableContent, code: "invalid_fields", message: "invalid fields: callid", fields: [FieldError(field: "callid", reason: problem)])
-        }
+        let (bid, callid) = try Self.identifiers(context)
         guard let detail = try await environment.database.callDetail(bid: bid, callid: callid) else { throw APIError.notFound }
         let call = detail.call
         return try JSONResponse.make(DetailBody(
@@ -62,5 +61,14 @@ struct CallRecordsController<Context: RequestContext> {
             history: detail.history.map { .init(stage: $0.stage, status: $0.status, workerId: $0.workerId, attempt: $0.attempt,
                                                durationMs: $0.durationMs, errorMessage: $0.errorMessage, createdAt: $0.createdAt) }
         ))
+    }
+
+    static func identifiers(_ context: Context) throws -> (bid: String, callid: String) {
+        let bid = try PipelineController<Context>.bid(context)
+        let callid = context.parameters.get("callid") ?? ""
+        if let problem = SafeIdentifier.callIDProblem(callid) {
+            throw APIError(.unprocessableContent, code: "invalid_fields", message: "invalid fields: callid", fields: [FieldError(field: "callid", reason: problem)])
+        }
+        return (bid, callid)
     }
 }
