@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -45,7 +46,11 @@ let package = Package(
         .target(name: "PCAASpeech", swiftSettings: swiftSettings),
         .target(name: "PCAASTT", dependencies: ["PCAACore", "PCAANet", "PCAASpeech"], swiftSettings: swiftSettings),
         .target(name: "PCAAAnalysis", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
-        .target(name: "PCAADelivery", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
+        .target(
+            name: "PCAADelivery",
+            dependencies: ["PCAACore", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PCAAStore",
             dependencies: [
@@ -65,7 +70,7 @@ let package = Package(
         .target(
             name: "PCAAHTTP",
             dependencies: [
-                "PCAACore", "PCAAStore", "PCAAPipeline", "PCAASTT",
+                "PCAACore", "PCAAStore", "PCAAPipeline", "PCAASTT", "PCAADelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -17,28 +17,61 @@ public struct OutboxNotifier: Notifier {
         }
         let folder = directory + "/" + message.bid
         let key = Self.fileSafe(message.idempotencyKey)
-        let path = folder + "/" + key + ".eml"
+        let isWhatsApp = message.channel == "whatsapp"
+        let path = folder + "/" + key + (isWhatsApp ? ".json" : ".eml")
         if FileManager.default.fileExists(atPath: path) {
             return DeliveryReceipt(providerMessageID: "outbox:" + key)
         }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             // .atomic writes a temporary file and renames it: a reader never sees half a message.
-            try Data(Self.render(message, key: key).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let content = isWhatsApp ? try Self.whatsAppJSON(message) : Data(Self.render(message, key: key).utf8)
+            try content.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw StageError.transient("outbox_write_failed", "cannot write \(path): \(error.localizedDescription)")
         }
         return DeliveryReceipt(providerMessageID: "outbox:" + key)
     }
 
-    /// Letters, digits, `-`, `_` and `.` only; anything else becomes `_`.
+    /// The Cloud API request that would be sent: the text message, and the template used outside the 24-hour window.
+    static func whatsAppJSON(_ message: OutboundMessage) throws -> Data {
+        struct Text: Encodable { let body: String }
+        struct Body: Encodable {
+            let messaging_product = "whatsapp"
+            let to: String
+            let type = "text"
+            let text: Text
+        }
+        struct Template: Encodable {
+            let name: String
+            let language: String
+            let body_parameters: [String]
+        }
+        struct File: Encodable {
+            let request: Body
+            let template_fallback: Template?
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(File(
+            request: Body(to: message.recipient, text: Text(body: String(message.text.prefix(4096)))),
+            template_fallback: message.whatsAppTemplate.map { Template(name: $0.name, language: $0.language, body_parameters: $0.bodyParameters) }))
+    }
+
+    /// Letters, digits, `-`, `_` and `.` only (anything else becomes `_`), followed by a hash of the whole key so two
+    /// keys that differ only in replaced characters never share a file.
     static func fileSafe(_ text: String) -> String {
         let mapped = text.unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-_.".unicodeScalars.contains(scalar))
                 ? Character(scalar) : "_"
         }
         let name = String(mapped).replacingOccurrences(of: "..", with: "__")
-        return String(name.prefix(180))
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 // FNV-1a
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return String(name.prefix(160)) + "-" + String(hash, radix: 16)
     }
 
     static func render(_ message: OutboundMessage, key: String) -> String {

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PCAACore
+import PCAADelivery
 import PCAAPipeline
 import PCAASTT
 import PCAAStore
@@ -35,7 +36,9 @@ public struct PCAAApplication {
         if config.faults.isActive, registry.faultPlan == nil {
             registry = registry.injectingFaults(FaultPlan(config.faults))
         }
+        let templates = try ReportTemplates(directory: config.notify.templatesDir)
         let services = PipelineServices.make(config: config, database: database, queue: queue, providers: registry, alerts: alerts,
+                                             templates: templates,
                                              localEndpoint: providers == nil ? localEndpoint : nil)
 
         let application = Application(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PCAACore
+import PCAADelivery
 import PCAASTT
 import PCAAStore
 import ServiceLifecycle
@@ -18,7 +19,7 @@ public enum PipelineServices {
 
     public static func make(
         config: PCAAConfig, database: AppDatabase, queue: JobQueue, providers: ProviderRegistry, alerts: AlertGate,
-        localEndpoint: LocalSTTEndpoint? = nil
+        templates: ReportTemplates, localEndpoint: LocalSTTEndpoint? = nil
     ) -> [any Service] {
         let fetcher = RecordingFetcher(
             directory: config.storage.dataDir + "/recordings", maxBytes: config.download.maxBytes,
@@ -29,7 +30,7 @@ public enum PipelineServices {
         let processors: [(any StageProcessor, Int, String)] = [
             (TranscribeStage(database: database, fetcher: fetcher, providers: providers), config.workers.transcribe, "transcription_worker"),
             (AnalyzeStage(database: database, providers: providers), config.workers.analyze, "analysis_worker"),
-            (NotifyStage(database: database, providers: providers), config.workers.notify, "notification_worker"),
+            (NotifyStage(database: database, providers: providers, templates: templates), config.workers.notify, "notification_worker"),
         ]
         var services: [any Service] = []
         if let localEndpoint, config.defaults.sttProvider == "local" {

@@ -130,6 +130,9 @@ extension AppDatabase {
                 warmRetentionDays: 365, archiveAudio: false, createdAt: now, updatedAt: now
             ).insert(db)
         }
+        if try NotificationConfig.filter(Column("bid") == bid).fetchCount(db) == 0 {
+            for row in NotificationConfig.defaults(bid: bid, now: now) { try row.insert(db) }
+        }
         if try QualityParameter.filter(Column("bid") == bid).fetchCount(db) == 0 {
             for (position, item) in QualityTemplates.template(named: template).enumerated() {
                 let parameter = QualityParameter(

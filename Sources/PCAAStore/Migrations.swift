@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension AppDatabase {
@@ -203,6 +204,88 @@ extension AppDatabase {
                 CREATE INDEX calls_by_bid_agent_time ON calls (bid, agent_id, COALESCE(call_starttime, webhook_received_at), id);
                 CREATE INDEX analyses_by_bid_score ON analyses (bid, total_score);
                 """)
+        }
+        migrator.registerMigration("v5-notifications") { db in
+            // Seed §8.3 notification_config and §8.5 agent_profiles; the delivery log; digest periods already sent;
+            // alert cooldowns that outlive a restart. Existing BIDs get the default notification settings.
+            try db.execute(sql: """
+                CREATE TABLE notification_config (
+                    id INTEGER PRIMARY KEY,
+                    bid TEXT NOT NULL REFERENCES subscriptions(bid),
+                    notification_type TEXT NOT NULL CHECK (notification_type IN ('agent_report', 'supervisor_digest')),
+                    channel TEXT NOT NULL CHECK (channel IN ('email', 'whatsapp', 'both', 'none')),
+                    recipient_type TEXT NOT NULL CHECK (recipient_type IN ('agent_self', 'supervisor', 'custom_email')),
+                    custom_email TEXT,
+                    send_time TEXT NOT NULL DEFAULT '08:00',
+                    send_days TEXT NOT NULL DEFAULT 'mon,tue,wed,thu,fri,sat',
+                    timezone TEXT NOT NULL DEFAULT 'Asia/Kolkata',
+                    enabled INTEGER NOT NULL DEFAULT 1,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE INDEX notification_config_by_bid ON notification_config (bid, notification_type);
+
+                CREATE TABLE agent_profiles (
+                    id INTEGER PRIMARY KEY,
+                    bid TEXT NOT NULL REFERENCES subscriptions(bid),
+                    agent_id TEXT NOT NULL,
+                    agent_name TEXT,
+                    phone TEXT,
+                    email TEXT,
+                    whatsapp TEXT,
+                    supervisor_group TEXT,
+                    role TEXT NOT NULL DEFAULT 'agent' CHECK (role IN ('agent', 'supervisor')),
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    UNIQUE (bid, agent_id)
+                );
+                CREATE INDEX agent_profiles_by_group ON agent_profiles (bid, supervisor_group, role);
+
+                CREATE TABLE notifications (
+                    id INTEGER PRIMARY KEY,
+                    bid TEXT NOT NULL,
+                    callid TEXT,
+                    kind TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+                    provider_message_id TEXT,
+                    detail TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    error TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    sent_at DATETIME
+                );
+                CREATE INDEX notifications_by_call ON notifications (bid, callid);
+                CREATE INDEX notifications_by_time ON notifications (bid, created_at);
+
+                CREATE TABLE digest_runs (
+                    bid TEXT NOT NULL,
+                    group_name TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    calls INTEGER NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    PRIMARY KEY (bid, group_name, period)
+                );
+
+                CREATE TABLE alert_state (
+                    kind TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    last_raised_at DATETIME NOT NULL,
+                    suppressed INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (kind, scope)
+                );
+                """)
+            let now = DatabaseTimestamp.string(Date())
+            try db.execute(sql: """
+                INSERT INTO notification_config (bid, notification_type, channel, recipient_type, created_at, updated_at)
+                SELECT bid, 'agent_report', 'email', 'agent_self', ?, ? FROM subscriptions;
+                INSERT INTO notification_config (bid, notification_type, channel, recipient_type, created_at, updated_at)
+                SELECT bid, 'supervisor_digest', 'email', 'supervisor', ?, ? FROM subscriptions;
+                """, arguments: [now, now, now, now])
         }
         return migrator
     }

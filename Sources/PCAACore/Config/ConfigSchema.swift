@@ -25,7 +25,9 @@ enum ConfigSchema {
 
     static let sttProviders = ["local", "sarvam", "deepgram", "whisper", "drill", "none"]
     static let analyzers = ["metrics", "rules", "bedrock", "openai"]
-    static let notifiers = ["outbox", "email", "whatsapp", "none"]
+    /// `outbox` writes every message to files; `live` sends e-mail over SMTP and WhatsApp through the Cloud API
+    /// (`email` and `whatsapp` are accepted as older names for `live`); `none` sends nothing.
+    static let notifiers = ["outbox", "live", "email", "whatsapp", "none"]
 
     static var fields: [ConfigField] {
         [
@@ -166,6 +168,30 @@ enum ConfigSchema {
             field("faults", "retry_after_s", .double) { c, v throws(ConfigReason) in c.faults.retryAfterSeconds = try v.asDouble(0...3600) },
             // [alerts]
             field("alerts", "cooldown_minutes", .int) { c, v throws(ConfigReason) in c.alerts.cooldownMinutes = try v.asInt(0...10_080) },
+            field("alerts", "ops_emails", .string) { c, v throws(ConfigReason) in
+                let text = try v.asString()
+                if let bad = PCAAConfig.Alerts.list(text).first(where: { !EmailAddress.isValid($0) }) {
+                    throw ConfigReason("\"\(bad)\" is not an e-mail address")
+                }
+                c.alerts.opsEmails = text
+            },
+            field("alerts", "ops_whatsapp", .string) { c, v throws(ConfigReason) in
+                let text = try v.asString()
+                if let bad = PCAAConfig.Alerts.list(text).first(where: { number in number.filter(\.isNumber).count < 8 || !number.allSatisfy { $0.isNumber || $0 == "+" } }) {
+                    throw ConfigReason("\"\(bad)\" is not a phone number")
+                }
+                c.alerts.opsWhatsApp = text
+            },
+            field("alerts", "delivery", .string) { c, v throws(ConfigReason) in c.alerts.delivery = try v.asChoice(["outbox", "live", "none"]) },
+            field("alerts", "queue_depth_limit", .int) { c, v throws(ConfigReason) in c.alerts.queueDepthLimit = try v.asInt(1...10_000_000) },
+            field("alerts", "queue_depth_minutes", .int) { c, v throws(ConfigReason) in c.alerts.queueDepthMinutes = try v.asInt(0...1440) },
+            field("alerts", "stuck_call_minutes", .int) { c, v throws(ConfigReason) in c.alerts.stuckCallMinutes = try v.asInt(1...10_080) },
+            field("alerts", "analysis_failure_streak", .int) { c, v throws(ConfigReason) in c.alerts.analysisFailureStreak = try v.asInt(1...1000) },
+            field("alerts", "check_interval_s", .int) { c, v throws(ConfigReason) in c.alerts.checkIntervalSeconds = try v.asInt(1...3600) },
+            // [notify]
+            field("notify", "templates_dir", .string) { c, v throws(ConfigReason) in c.notify.templatesDir = try nonEmpty(v) },
+            field("notify", "digest_check_interval_s", .int) { c, v throws(ConfigReason) in c.notify.digestCheckIntervalSeconds = try v.asInt(1...3600) },
+            field("notify", "digest_catch_up_hours", .int) { c, v throws(ConfigReason) in c.notify.digestCatchUpHours = try v.asInt(0...168) },
             // [logging]
             field("logging", "level", .string) { c, v throws(ConfigReason) in
                 c.logging.level = try v.asChoice(["trace", "debug", "info", "notice", "warning", "error", "critical"])

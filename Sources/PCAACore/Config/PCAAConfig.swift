@@ -120,10 +120,43 @@ public struct PCAAConfig: Sendable, Equatable {
         public var isActive: Bool { sttErrorRate + sttThrottleRate + sttTimeoutRate + sttSlowRate > 0 }
     }
 
-    /// `[alerts]`: one incident, one alert.
+    /// `[alerts]`: one incident, one alert, to the ops recipients.
     public struct Alerts: Sendable, Equatable {
-        /// After an alert, the same kind for the same BID is only counted for this long.
+        /// After an alert, the same kind for the same BID is only counted for this long (kept across restarts).
         public var cooldownMinutes = 15
+        /// Comma-separated e-mail addresses and WhatsApp numbers of the operators.
+        public var opsEmails = ""
+        public var opsWhatsApp = ""
+        /// How alerts are delivered: `outbox` (files under <data_dir>/outbox/_ops), `live` (SMTP / WhatsApp), `none`.
+        public var delivery = "outbox"
+        /// Seed §10.2: queue depth above `queue_depth_limit` for `queue_depth_minutes`; a call in a running state for
+        /// `stuck_call_minutes`; `analysis_failure_streak` analyses in a row failing for one BID.
+        public var queueDepthLimit = 100
+        public var queueDepthMinutes = 5
+        public var stuckCallMinutes = 30
+        public var analysisFailureStreak = 3
+        /// How often the conditions are checked.
+        public var checkIntervalSeconds = 60
+
+        /// `ops_emails` as a list.
+        public var opsEmailList: [String] { Self.list(opsEmails) }
+        /// `ops_whatsapp` as a list.
+        public var opsWhatsAppList: [String] { Self.list(opsWhatsApp) }
+
+        static func list(_ text: String) -> [String] {
+            text.split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace }).map(String.init)
+        }
+    }
+
+    /// `[notify]`: agent reports and supervisor digests.
+    public struct Notify: Sendable, Equatable {
+        /// The `.mustache` message templates (text, HTML, WhatsApp); relative paths are from the working directory.
+        public var templatesDir = "templates"
+        /// How often the digest scheduler looks for a digest that is due.
+        public var digestCheckIntervalSeconds = 60
+        /// After downtime, a digest whose send time passed less than this long ago is still sent (once); older ones
+        /// are skipped rather than sent late in a burst.
+        public var digestCatchUpHours = 24
     }
 
     /// `[logging]`: JSON lines on stderr.
@@ -142,6 +175,7 @@ public struct PCAAConfig: Sendable, Equatable {
     public var stt = STT()
     public var faults = Faults()
     public var alerts = Alerts()
+    public var notify = Notify()
 
     public init() {}
 

@@ -1,0 +1,42 @@
+import PCAACore
+import PCAAStore
+
+/// One address on one channel, with the name to greet.
+public struct Recipient: Sendable, Equatable, Hashable {
+    public var channel: String
+    public var address: String
+    public var name: String?
+}
+
+/// Works out who receives a call's report from the BID's `notification_config` rows: the agent (`agent_self`: the
+/// webhook's agent_email / agent_phone, else their `agent_profiles` row), the agent's supervisors (`supervisor`: the
+/// supervisors of the agent's group — the profile's `supervisor_group`, else the call's `group_name`), or a fixed
+/// address (`custom_email`). Each (channel, address) appears once.
+enum ReportRecipients {
+    static func resolve(configs: [NotificationConfig], call: Call, profile: AgentProfile?, supervisors: [AgentProfile]) -> [Recipient] {
+        var result: [Recipient] = []
+        func add(_ channel: String, _ address: String?, _ name: String?) {
+            guard let address = address?.trimmingCharacters(in: .whitespaces), !address.isEmpty else { return }
+            let recipient = Recipient(channel: channel, address: address, name: name)
+            if !result.contains(where: { $0.channel == channel && $0.address.lowercased() == address.lowercased() }) { result.append(recipient) }
+        }
+        for config in configs {
+            for channel in config.channels {
+                switch config.recipientType {
+                case .agentSelf:
+                    let name = call.agentName ?? profile?.agentName
+                    if channel == "email" { add(channel, call.agentEmail ?? profile?.email, name) }
+                    else { add(channel, profile?.whatsapp ?? call.agentPhone ?? profile?.phone, name) }
+                case .supervisor:
+                    for supervisor in supervisors {
+                        if channel == "email" { add(channel, supervisor.email, supervisor.agentName) }
+                        else { add(channel, supervisor.whatsapp ?? supervisor.phone, supervisor.agentName) }
+                    }
+                case .customEmail:
+                    if channel == "email" { add(channel, config.customEmail, nil) }
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import PCAACore
+
+extension AppDatabase {
+    // MARK: Settings and contacts
+
+    /// The BID's enabled rows of one notification type.
+    public func notificationConfigs(bid: String, kind: NotificationConfig.Kind) async throws -> [NotificationConfig] {
+        try await writer.read { db in
+            try NotificationConfig.filter(Column("bid") == bid && Column("notification_type") == kind.rawValue && Column("enabled") == true)
+                .order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Every enabled digest schedule, across BIDs that are active.
+    public func digestSchedules() async throws -> [NotificationConfig] {
+        try await writer.read { db in
+            try NotificationConfig.fetchAll(db, sql: """
+                SELECT n.* FROM notification_config n JOIN subscriptions s ON s.bid = n.bid
+                WHERE n.notification_type = 'supervisor_digest' AND n.enabled = 1 AND s.status = 'active' ORDER BY n.bid, n.id
+                """)
+        }
+    }
+
+    public func agentProfile(bid: String, agentID: String) async throws -> AgentProfile? {
+        try await writer.read { db in try AgentProfile.filter(Column("bid") == bid && Column("agent_id") == agentID).fetchOne(db) }
+    }
+
+    /// The supervisors of a group (role `supervisor`, same `supervisor_group`).
+    public func supervisors(bid: String, group: String) async throws -> [AgentProfile] {
+        try await writer.read { db in
+            try AgentProfile.filter(Column("bid") == bid && Column("supervisor_group") == group && Column("role") == AgentProfile.Role.supervisor.rawValue)
+                .order(Column("agent_id")).fetchAll(db)
+        }
+    }
+
+    /// Inserts or replaces an agent's profile (matched by BID and agent id).
+    public func saveAgentProfile(_ profile: AgentProfile) async throws {
+        try await writer.write { db in
+            var profile = profile
+            if let existing = try AgentProfile.filter(Column("bid") == profile.bid && Column("agent_id") == profile.agentId).fetchOne(db) {
+                profile.id = existing.id
+                profile.createdAt = existing.createdAt
+            }
+            try profile.save(db)
+        }
+    }
+
+    // MARK: Delivery log
+
+    /// The log row of an idempotency key, if any.
+    public func notification(key: String) async throws -> NotificationRecord? {
+        try await writer.read { db in try NotificationRecord.filter(Column("idempotency_key") == key).fetchOne(db) }
+    }
+
+    /// Marks a delivery as under way (creating its row, counting the attempt) unless it was already sent; returns the
+    /// row as it stood before, so a caller finding `sent` skips the delivery.
+    public func beginDelivery(key: String, bid: String, callid: String?, kind: String, channel: String, recipient: String,
+                              now: Date = Date()) async throws -> NotificationRecord? {
+        try await writer.write { db in
+            let existing = try NotificationRecord.filter(Column("idempotency_key") == key).fetchOne(db)
+            if let existing, existing.status == .sent { return existing }
+            var row = existing ?? NotificationRecord(
+                id: nil, bid: bid, callid: callid, kind: kind, channel: channel, recipient: recipient, idempotencyKey: key, status: .sending,
+                providerMessageId: nil, detail: nil, attempts: 0, error: nil, createdAt: now, updatedAt: now, sentAt: nil)
+            row.status = .sending
+            row.attempts += 1
+            row.updatedAt = now
+            try row.save(db)
+            return existing
+        }
+    }
+
+    /// Records the outcome of a delivery begun with ``beginDelivery``.
+    public func finishDelivery(key: String, receipt: DeliveryReceipt?, error: String?, now: Date = Date()) async throws {
+        try await writer.write { db in
+            guard var row = try NotificationRecord.filter(Column("idempotency_key") == key).fetchOne(db) else { return }
+            if let receipt {
+                row.status = .sent
+                row.providerMessageId = receipt.providerMessageID
+                row.detail = receipt.detail
+                row.error = nil
+                row.sentAt = now
+            } else {
+                row.status = .failed
+                row.error = error
+            }
+            row.updatedAt = now
+            try row.save(db)
+        }
+    }
+
+    /// The delivery log of one call.
+    public func notifications(bid: String, callid: String) async throws -> [NotificationRecord] {
+        try await writer.read { db in
+            try NotificationRecord.filter(Column("bid") == bid && Column("callid") == callid).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    // MARK: Digest periods and alert cooldowns
+
+    /// Claims a digest period for a group: true the first time, false when it was already produced (the scheduler
+    /// then does nothing, across restarts).
+    public func claimDigestRun(bid: String, group: String, period: String, calls: Int, now: Date = Date()) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO digest_runs (bid, group_name, period, status, calls, created_at) VALUES (?, ?, ?, 'produced', ?, ?)
+                """, arguments: [bid, group, period, calls, DatabaseTimestamp(now)])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Whether a digest period of a group was produced.
+    public func digestRunExists(bid: String, group: String, period: String) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM digest_runs WHERE bid = ? AND group_name = ? AND period = ?)",
+                              arguments: [bid, group, period]) ?? false
+        }
+    }
+
+    /// Raises an alert's persistent cooldown: true when the last alert of this kind and scope is older than
+    /// `cooldown` (or there is none), and records `now`; false counts the repeat as suppressed. Returns the number of
+    /// repeats suppressed since the last alert when raised.
+    public func passAlertCooldown(kind: String, scope: String, cooldown: TimeInterval, now: Date = Date()) async throws -> (raised: Bool, suppressed: Int) {
+        try await writer.write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT last_raised_at, suppressed FROM alert_state WHERE kind = ? AND scope = ?",
+                                       arguments: [kind, scope])
+            if let row, let last = row["last_raised_at"] as Date?, now.timeIntervalSince(last) < cooldown {
+                try db.execute(sql: "UPDATE alert_state SET suppressed = suppressed + 1 WHERE kind = ? AND scope = ?", arguments: [kind, scope])
+                return (false, 0)
+            }
+            let suppressed: Int = row?["suppressed"] ?? 0
+            try db.execute(sql: """
+                INSERT INTO alert_state (kind, scope, last_raised_at, suppressed) VALUES (?, ?, ?, 0)
+                ON CONFLICT (kind, scope) DO UPDATE SET last_raised_at = excluded.last_raised_at, suppressed = 0
+                """, arguments: [kind, scope, DatabaseTimestamp(now)])
+            return (true, suppressed)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import GRDB
+
+/// One delivery attempt's outcome (the `notifications` log): per idempotency key — (call, channel, recipient) for
+/// reports, (BID, group, period, channel, recipient) for digests — so a message is sent once even when its job runs
+/// twice.
+public struct NotificationRecord: SnakeCaseRecord, Sendable, Equatable {
+    public static let databaseTableName = "notifications"
+
+    public enum Status: String, Codable, Sendable { case sending, sent, failed }
+
+    public var id: Int64?
+    public var bid: String
+    public var callid: String?
+    /// `agent_report`, `supervisor_digest` or `alert`.
+    public var kind: String
+    public var channel: String
+    public var recipient: String
+    public var idempotencyKey: String
+    public var status: Status
+    public var providerMessageId: String?
+    public var detail: String?
+    public var attempts: Int
+    public var error: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var sentAt: Date?
+}
