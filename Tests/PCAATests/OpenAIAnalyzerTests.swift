@@ -99,6 +99,22 @@ struct OpenAIAnalyzerTests {
         #expect(error?.kind == .transient)
     }
 
+    @Test func timeoutIsTransient() async throws {
+        let router = Router()
+        // A server that has not answered when the client's 1 s limit runs out.
+        router.post("v1/chat/completions") { _, _ -> Response in
+            try await Task.sleep(for: .seconds(5))
+            return response(FakeOpenAIChat.completion(LLMFixture.answer()))
+        }
+        try await withLoopbackServer(router) { base in
+            let analyzer = LanguageModelAnalyzer(name: "openai", client: OpenAIChatClient(baseURL: base, apiKey: Self.key, model: "m", timeout: 1))
+            let error = await #expect(throws: StageError.self) {
+                try await analyzer.analyze(transcript: LLMFixture.transcript, rubric: LLMFixture.rubric, call: LLMFixture.call)
+            }
+            #expect(error?.kind == .transient && error?.code == "analysis_timeout")
+        }
+    }
+
     @Test func authAndBadRequestsArePermanentAndNeverShowTheKey() async throws {
         let wrong = "sk-test-WRONGKEY-9876543210"
         try await FakeOpenAIChat([FakeOpenAIChat.completion(LLMFixture.answer())]).run { base in
