@@ -45,10 +45,10 @@ let package = Package(
         ),
         .target(name: "PCAASpeech", swiftSettings: swiftSettings),
         .target(name: "PCAASTT", dependencies: ["PCAACore", "PCAANet", "PCAASpeech"], swiftSettings: swiftSettings),
-        .target(name: "PCAAAnalysis", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
+        .target(name: "PCAAAnalysis", dependencies: ["PCAACore", "PCAANet"], swiftSettings: swiftSettings),
         .target(
             name: "PCAADelivery",
-            dependencies: ["PCAACore", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["PCAACore", "PCAANet", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
         .target(

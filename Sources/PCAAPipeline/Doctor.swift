@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PCAACore
 import PCAASpeech
 import PCAAStore
@@ -28,12 +29,16 @@ public enum Doctor {
             add(.failure, "data directory", "\(dataDir) is not writable: webhooks would be refused with 503")
         }
 
+        var bidAnalyzers: Set<String> = []
         do {
             let database = try AppDatabase.open(config: config, migrate: false)
             let pending = try database.hasPendingMigrations()
             let integrity = try database.integrityCheck()
             add(pending ? .warning : .ok, "database schema", pending ? "migrations pending: run `pcaa migrate` (serve also migrates at start)" : "up to date")
             add(integrity == ["ok"] ? .ok : .failure, "database integrity", integrity.prefix(3).joined(separator: "; "))
+            if !pending {
+                bidAnalyzers = (try? database.writer.read { db in try String.fetchSet(db, sql: "SELECT DISTINCT analyzer FROM bid_config") }) ?? []
+            }
         } catch {
             add(.failure, "database", "\(config.databasePath) cannot be opened: \(error)")
         }
@@ -64,6 +69,7 @@ public enum Doctor {
                 key.isEmpty ? "stt.\(engine)_api_key is empty (or set PCAA_STT_\(engine.uppercased())_API_KEY); calls would end failed_stt"
                     : "configured (\(key.count) characters, not shown)")
         }
+        checks += analyzerChecks(config: config, bidAnalyzers: bidAnalyzers)
         if let decoder = AudioDecoder.installed() {
             add(.ok, "audio decoder", "\(decoder.tool.rawValue) at \(decoder.executable): recordings other than PCM WAV are converted"
                 + (decoder.tool == .sox ? " (formats of this sox build; MP3 needs ffmpeg or libsox-fmt-mp3)" : ""))
@@ -71,6 +77,26 @@ public enum Doctor {
             add(.warning, "audio decoder", "neither ffmpeg nor sox found; only PCM WAV recordings are accepted (others fail with unsupported_audio)")
         }
         if config.faults.isActive { add(.warning, "fault injection", "[faults] is on: for tests and drills only") }
+        return checks
+    }
+
+    /// The language-model analyzers: a failure when the default analyzer (or, with a database, a BID's) needs
+    /// `[analysis]` settings that are missing; ok with the model when configured. Secrets are never shown.
+    public static func analyzerChecks(config: PCAAConfig, bidAnalyzers: Set<String> = []) -> [Check] {
+        let analysis = config.analysis
+        var checks: [Check] = []
+        for (analyzer, missing, configured) in [
+            ("bedrock", analysis.bedrockMissing, "model \(analysis.bedrockModel) in \(analysis.region) (credentials not shown)"),
+            ("openai", analysis.openaiMissing, "model \(analysis.openaiModel) at \(analysis.openaiBaseURL)"),
+        ] {
+            let used = config.defaults.analyzer == analyzer || bidAnalyzers.contains(analyzer)
+            if let missing {
+                guard used else { continue }
+                checks.append(Check(level: .failure, name: "\(analyzer) analyzer", detail: "\(missing); calls would end failed_analysis"))
+            } else {
+                checks.append(Check(level: .ok, name: "\(analyzer) analyzer", detail: configured))
+            }
+        }
         return checks
     }
 

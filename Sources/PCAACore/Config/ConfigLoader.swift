@@ -65,6 +65,11 @@ public enum ConfigLoader {
             }
         }
 
+        for fallback in ConfigSchema.environmentFallbacks {
+            guard let text = environment[fallback.variable], !text.isEmpty, fallback.isUnset(config), let field = byPath[fallback.path] else { continue }
+            apply(field, .string(text), to: &config, errors: &errors, label: fallback.variable)
+        }
+
         errors.append(contentsOf: crossChecks(config))
         guard errors.isEmpty else { throw ConfigErrors(path: path, errors: errors) }
         return config
@@ -79,6 +84,11 @@ public enum ConfigLoader {
         }
         if config.security.platformSecret.isEmpty {
             warnings.append("security.platform_secret: empty; one is generated in \(config.storage.dataDir)/platform_secret on first start")
+        }
+        if config.defaults.analyzer == "bedrock", let missing = config.analysis.bedrockMissing {
+            warnings.append("defaults.analyzer: \"bedrock\" needs \(missing)")
+        } else if config.defaults.analyzer == "openai", let missing = config.analysis.openaiMissing {
+            warnings.append("defaults.analyzer: \"openai\" needs \(missing)")
         }
         if config.faults.isActive {
             warnings.append("faults: fault injection is ON (stt error/throttle/timeout/slow rates); for tests and drills only")

@@ -23,6 +23,17 @@ enum ConfigSchema {
         "PCAA_LISTEN": "server.listen",
     ]
 
+    /// The standard AWS variables, used for an `[analysis]` key only when neither the file nor its `PCAA_*`
+    /// variable gave it a value.
+    static var environmentFallbacks: [(variable: String, path: String, isUnset: (PCAAConfig) -> Bool)] {
+        [
+            ("AWS_ACCESS_KEY_ID", "analysis.aws_access_key_id", { $0.analysis.awsAccessKeyID.isEmpty }),
+            ("AWS_SECRET_ACCESS_KEY", "analysis.aws_secret_access_key", { $0.analysis.awsSecretAccessKey.isEmpty }),
+            ("AWS_SESSION_TOKEN", "analysis.aws_session_token", { $0.analysis.awsSessionToken.isEmpty }),
+            ("AWS_REGION", "analysis.bedrock_region", { $0.analysis.bedrockRegion.isEmpty }),
+        ]
+    }
+
     static let sttProviders = ["local", "sarvam", "deepgram", "whisper", "drill", "none"]
     static let analyzers = ["metrics", "rules", "bedrock", "openai"]
     /// `outbox` writes every message to files; `live` sends e-mail over SMTP and WhatsApp through the Cloud API
@@ -158,6 +169,21 @@ enum ConfigSchema {
             field("stt", "whisper_api_key", .string, secret: true) { c, v throws(ConfigReason) in c.stt.whisperAPIKey = try v.asString() },
             field("stt", "whisper_model", .string) { c, v throws(ConfigReason) in c.stt.whisperModel = try v.asString() },
             field("stt", "timeout_s", .int) { c, v throws(ConfigReason) in c.stt.timeoutSeconds = try v.asInt(5...7200) },
+            // [analysis]
+            field("analysis", "bedrock_region", .string) { c, v throws(ConfigReason) in c.analysis.bedrockRegion = try awsRegion(v) },
+            field("analysis", "bedrock_model", .string) { c, v throws(ConfigReason) in c.analysis.bedrockModel = try nonEmpty(v) },
+            field("analysis", "bedrock_endpoint", .string) { c, v throws(ConfigReason) in c.analysis.bedrockEndpoint = try httpURL(v, required: false) },
+            field("analysis", "aws_access_key_id", .string) { c, v throws(ConfigReason) in c.analysis.awsAccessKeyID = try v.asString() },
+            field("analysis", "aws_secret_access_key", .string, secret: true) { c, v throws(ConfigReason) in
+                c.analysis.awsSecretAccessKey = try v.asString()
+            },
+            field("analysis", "aws_session_token", .string, secret: true) { c, v throws(ConfigReason) in c.analysis.awsSessionToken = try v.asString() },
+            field("analysis", "openai_base_url", .string) { c, v throws(ConfigReason) in c.analysis.openaiBaseURL = try httpURL(v, required: false) },
+            field("analysis", "openai_api_key", .string, secret: true) { c, v throws(ConfigReason) in c.analysis.openaiAPIKey = try v.asString() },
+            field("analysis", "openai_model", .string) { c, v throws(ConfigReason) in c.analysis.openaiModel = try nonEmpty(v) },
+            field("analysis", "timeout_s", .int) { c, v throws(ConfigReason) in c.analysis.timeoutSeconds = try v.asInt(5...3600) },
+            field("analysis", "max_tokens", .int) { c, v throws(ConfigReason) in c.analysis.maxTokens = try v.asInt(256...100_000) },
+            field("analysis", "temperature", .double) { c, v throws(ConfigReason) in c.analysis.temperature = try v.asDouble(0...2) },
             // [faults]
             field("faults", "stt_error_rate", .double) { c, v throws(ConfigReason) in c.faults.sttErrorRate = try v.asDouble(0...1) },
             field("faults", "stt_throttle_rate", .double) { c, v throws(ConfigReason) in c.faults.sttThrottleRate = try v.asDouble(0...1) },

@@ -102,6 +102,15 @@ func nonEmpty(_ value: ConfigValue) throws(ConfigReason) -> String {
     return text
 }
 
+/// An AWS region name like `us-east-1` or `ap-south-1`; empty means "AWS_REGION, else us-east-1".
+func awsRegion(_ value: ConfigValue) throws(ConfigReason) -> String {
+    let region = try value.asString()
+    guard region.isEmpty || region.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) != nil else {
+        throw ConfigReason("\"\(region)\" is not an AWS region like us-east-1 or ap-south-1")
+    }
+    return region
+}
+
 /// Why a value was refused; the loader pairs it with the key.
 struct ConfigReason: Error {
     let text: String

@@ -100,6 +100,50 @@ public struct PCAAConfig: Sendable, Equatable {
         public init() {}
     }
 
+    /// `[analysis]`: the language-model analyzers. `bedrock` (AWS Bedrock Converse, SigV4) and `openai` (any
+    /// OpenAI-compatible chat completions server). The `aws_*` keys fall back to the standard `AWS_*` variables.
+    public struct Analysis: Sendable, Equatable {
+        /// Empty: `AWS_REGION`, else `us-east-1` (see ``region``).
+        public var bedrockRegion = ""
+        public var bedrockModel = "amazon.nova-lite-v1:0"
+        /// Empty: `https://bedrock-runtime.{region}.amazonaws.com`.
+        public var bedrockEndpoint = ""
+        public var awsAccessKeyID = ""
+        public var awsSecretAccessKey = ""
+        public var awsSessionToken = ""
+        public var openaiBaseURL = ""
+        public var openaiAPIKey = ""
+        public var openaiModel = "gpt-4o-mini"
+        /// Per-request limit for model calls.
+        public var timeoutSeconds = 120
+        public var maxTokens = 2000
+        public var temperature = 0.0
+
+        public init() {}
+
+        /// The region Bedrock requests are signed for.
+        public var region: String { bedrockRegion.isEmpty ? "us-east-1" : bedrockRegion }
+
+        /// The endpoint Bedrock requests go to.
+        public var resolvedBedrockEndpoint: String {
+            bedrockEndpoint.isEmpty ? "https://bedrock-runtime.\(region).amazonaws.com" : bedrockEndpoint
+        }
+
+        /// What `bedrock` still needs (nil when it can run).
+        public var bedrockMissing: String? {
+            if awsAccessKeyID.isEmpty { return "analysis.aws_access_key_id is not set (or PCAA_ANALYSIS_AWS_ACCESS_KEY_ID / AWS_ACCESS_KEY_ID)" }
+            if awsSecretAccessKey.isEmpty {
+                return "analysis.aws_secret_access_key is not set (or PCAA_ANALYSIS_AWS_SECRET_ACCESS_KEY / AWS_SECRET_ACCESS_KEY)"
+            }
+            return nil
+        }
+
+        /// What `openai` still needs (nil when it can run). The key may stay empty for local servers.
+        public var openaiMissing: String? {
+            openaiBaseURL.isEmpty ? "analysis.openai_base_url is not set (or PCAA_ANALYSIS_OPENAI_BASE_URL)" : nil
+        }
+    }
+
     /// `[faults]`: fault injection around the speech engine, for tests and drills. All zero in production.
     public struct Faults: Sendable, Equatable {
         /// Share of transcriptions answered like an HTTP 500.
@@ -173,6 +217,7 @@ public struct PCAAConfig: Sendable, Equatable {
     public var defaults = Defaults()
     public var logging = Logging()
     public var stt = STT()
+    public var analysis = Analysis()
     public var faults = Faults()
     public var alerts = Alerts()
     public var notify = Notify()

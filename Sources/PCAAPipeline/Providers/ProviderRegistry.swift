@@ -50,7 +50,27 @@ public struct ProviderRegistry: Sendable {
             registry.speechToText["deepgram"] = DeepgramClient(
                 baseURL: stt.deepgramBaseURL, apiKey: stt.deepgramAPIKey, model: stt.deepgramModel, timeout: timeout)
         }
+        registry.analyzers.merge(languageModels(config: config.analysis)) { _, new in new }
         return registry
+    }
+
+    /// The language-model analyzers `[analysis]` configures: `bedrock` with AWS credentials, `openai` with a base URL.
+    static func languageModels(config analysis: PCAAConfig.Analysis) -> [String: any CallAnalyzer] {
+        var analyzers: [String: any CallAnalyzer] = [:]
+        let timeout = Double(analysis.timeoutSeconds)
+        if analysis.bedrockMissing == nil {
+            let credentials = AWSCredentials(accessKeyID: analysis.awsAccessKeyID, secretAccessKey: analysis.awsSecretAccessKey,
+                                             sessionToken: analysis.awsSessionToken)
+            analyzers["bedrock"] = LanguageModelAnalyzer(name: "bedrock", client: BedrockConverseClient(
+                model: analysis.bedrockModel, region: analysis.region, endpoint: analysis.resolvedBedrockEndpoint,
+                credentials: credentials, timeout: timeout, maxTokens: analysis.maxTokens, temperature: analysis.temperature))
+        }
+        if analysis.openaiMissing == nil {
+            analyzers["openai"] = LanguageModelAnalyzer(name: "openai", client: OpenAIChatClient(
+                baseURL: analysis.openaiBaseURL, apiKey: analysis.openaiAPIKey, model: analysis.openaiModel, timeout: timeout,
+                maxTokens: analysis.maxTokens, temperature: analysis.temperature))
+        }
+        return analyzers
     }
 
     /// Sarvam: channels through the synchronous endpoint in ~30 s pieces; mono calls through the diarizing batch
@@ -84,7 +104,13 @@ public struct ProviderRegistry: Sendable {
     }
 
     public func analyzer(named name: String) -> any CallAnalyzer {
-        analyzers[name] ?? UnavailableAnalyzer(name: name, reason: "not built into pcaa \(PCAAVersion.current)")
+        if let analyzer = analyzers[name] { return analyzer }
+        let reason = switch name {
+        case "bedrock": PCAAConfig.Analysis().bedrockMissing ?? "analysis.aws_access_key_id is not set"
+        case "openai": PCAAConfig.Analysis().openaiMissing ?? "analysis.openai_base_url is not set"
+        default: "not built into pcaa \(PCAAVersion.current)"
+        }
+        return UnavailableAnalyzer(name: name, reason: reason)
     }
 
     /// nil for `none`: the BID asked for no notifications.
