@@ -100,22 +100,21 @@ extension AppDatabase {
 
     // MARK: Digest periods and alert cooldowns
 
-    /// Claims a digest period for a group: true the first time, false when it was already produced (the scheduler
-    /// then does nothing, across restarts).
-    public func claimDigestRun(bid: String, group: String, period: String, calls: Int, now: Date = Date()) async throws -> Bool {
-        try await writer.write { db in
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO digest_runs (bid, group_name, period, status, calls, created_at) VALUES (?, ?, ?, 'produced', ?, ?)
-                """, arguments: [bid, group, period, calls, DatabaseTimestamp(now)])
-            return db.changesCount > 0
+    /// The status of a group's digest for a period (`pending`, `sent`, `no_recipient`), nil when never attempted.
+    public func digestRunStatus(bid: String, group: String, period: String) async throws -> String? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM digest_runs WHERE bid = ? AND group_name = ? AND period = ?",
+                                arguments: [bid, group, period])
         }
     }
 
-    /// Whether a digest period of a group was produced.
-    public func digestRunExists(bid: String, group: String, period: String) async throws -> Bool {
-        try await writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM digest_runs WHERE bid = ? AND group_name = ? AND period = ?)",
-                              arguments: [bid, group, period]) ?? false
+    /// Records what became of a group's digest for a period; `sent` and `no_recipient` end it for good.
+    public func recordDigestRun(bid: String, group: String, period: String, status: String, calls: Int, now: Date = Date()) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO digest_runs (bid, group_name, period, status, calls, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (bid, group_name, period) DO UPDATE SET status = excluded.status, calls = excluded.calls
+                """, arguments: [bid, group, period, status, calls, DatabaseTimestamp(now)])
         }
     }
 
@@ -137,5 +136,12 @@ extension AppDatabase {
                 """, arguments: [kind, scope, DatabaseTimestamp(now)])
             return (true, suppressed)
         }
+    }
+}
+
+extension AppDatabase {
+    /// A BID's pipeline settings.
+    public func bidConfig(bid: String) async throws -> BidConfig? {
+        try await writer.read { db in try BidConfig.filter(Column("bid") == bid).fetchOne(db) }
     }
 }

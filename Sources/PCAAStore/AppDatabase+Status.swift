@@ -49,3 +49,25 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// BIDs whose last `streak` analysis outcomes (within `since`) were all failures (a retry scheduled or a dead
+    /// job), with the last error (seed §10.2: analysis failing for consecutive calls).
+    public func failingAnalysisStreaks(streak: Int, since: Date) async throws -> [(bid: String, lastError: String?)] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT bid, status, error_message FROM (
+                    SELECT bid, status, error_message, ROW_NUMBER() OVER (PARTITION BY bid ORDER BY id DESC) AS rn
+                    FROM processing_log
+                    WHERE stage = 'analyze' AND status IN ('success', 'retry_scheduled', 'dead') AND created_at >= ?
+                ) WHERE rn <= ? ORDER BY bid, rn
+                """, arguments: [DatabaseTimestamp(since), streak])
+            var result: [(String, String?)] = []
+            for (bid, outcomes) in Dictionary(grouping: rows, by: { $0["bid"] as String }).sorted(by: { $0.key < $1.key }) {
+                guard outcomes.count >= streak, outcomes.allSatisfy({ ($0["status"] as String) != "success" }) else { continue }
+                result.append((bid, outcomes.first?["error_message"]))
+            }
+            return result
+        }
+    }
+}

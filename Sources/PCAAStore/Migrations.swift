@@ -271,6 +271,8 @@ extension AppDatabase {
                     PRIMARY KEY (bid, group_name, period)
                 );
 
+                CREATE INDEX processing_log_by_stage_time ON processing_log (stage, created_at);
+
                 CREATE TABLE alert_state (
                     kind TEXT NOT NULL,
                     scope TEXT NOT NULL,
