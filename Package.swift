@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "PCAASpeech", swiftSettings: swiftSettings),
         .target(name: "PCAASTT", dependencies: ["PCAACore", "PCAANet", "PCAASpeech"], swiftSettings: swiftSettings),
         .target(name: "PCAAAnalysis", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
-        .target(name: "PCAADelivery", dependencies: ["PCAACore"], swiftSettings: swiftSettings),
+        .target(name: "PCAADelivery", dependencies: ["PCAACore", "PCAANet"], swiftSettings: swiftSettings),
         .target(
             name: "PCAAStore",
             dependencies: [

@@ -64,6 +64,19 @@ public enum Doctor {
                 key.isEmpty ? "stt.\(engine)_api_key is empty (or set PCAA_STT_\(engine.uppercased())_API_KEY); calls would end failed_stt"
                     : "configured (\(key.count) characters, not shown)")
         }
+        let channels = [("email", config.email.missingKey, "email"), ("whatsapp", config.whatsapp.missingKey, "WhatsApp")]
+        for (notifier, missing, label) in channels {
+            let isDefault = config.defaults.notifier == notifier
+            if let missing {
+                guard isDefault else { continue }
+                add(.failure, "\(notifier) channel", "\(missing) is empty (or set PCAA_\(missing.replacingOccurrences(of: ".", with: "_").uppercased())); "
+                    + "\(label) notifications would end failed_notify")
+            } else {
+                add(.ok, "\(notifier) channel", notifier == "email"
+                    ? "\(config.email.smtpURL) as \(config.email.fromAddress)\(config.email.password.isEmpty ? "" : " (password: \(config.email.password.count) characters, not shown)")"
+                    : "phone number ID \(config.whatsapp.phoneNumberID) (token: \(config.whatsapp.accessToken.count) characters, not shown)")
+            }
+        }
         if let decoder = AudioDecoder.installed() {
             add(.ok, "audio decoder", "\(decoder.tool.rawValue) at \(decoder.executable): recordings other than PCM WAV are converted"
                 + (decoder.tool == .sox ? " (formats of this sox build; MP3 needs ffmpeg or libsox-fmt-mp3)" : ""))
