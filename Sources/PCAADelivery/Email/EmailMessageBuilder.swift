@@ -38,7 +38,7 @@ struct EmailMessageBuilder: Sendable {
         }
         let htmlPart = MIMEEncoding.quotedPrintable(html)
         let boundary = "=_pcaa_" + boundaryToken
-        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+        headers.append("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"")
         let body = [
             "This is a multi-part message in MIME format.",
             "--" + boundary,
