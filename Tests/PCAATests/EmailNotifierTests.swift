@@ -115,6 +115,17 @@ struct EmailNotifierTests {
         }
     }
 
+    @Test(.enabled(if: TestSMTPServer.hasOpenSSL, "openssl is not installed"))
+    func implicitTLSWithSMTPS() async throws {
+        let (cert, key) = try TestSMTPServer.selfSignedCertificate()
+        try await TestSMTPServer.with(["--tls-cert", cert, "--tls-key", key, "--implicit-tls"]) { server in
+            let receipt = try await Self.notifier("smtps://127.0.0.1:\(server.port)", caFile: cert).deliver(Self.message())
+            let received = try #require(try server.messages().first)
+            #expect(received.envelope["tls"] as? Bool == true)
+            #expect((received.message["headers"] as? [String: Any])?["Message-ID"] as? String == receipt.providerMessageID)
+        }
+    }
+
     @Test func startTLSIsRequiredUnlessSwitchedOff() async throws {
         try await TestSMTPServer.with { server in
             let error = await #expect(throws: StageError.self) { try await Self.notifier(server.url, startTLS: true).deliver(Self.message()) }
@@ -156,6 +167,16 @@ struct EmailNotifierTests {
         #expect(error?.kind == .transient)
         #expect(error?.code == "email_unavailable")
         #expect(error?.message.contains(Self.password) == false)
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutTransiently() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let error = await #expect(throws: StageError.self) {
+            try await Self.notifier("smtp://127.0.0.1:\(silent.port)", timeout: 1).deliver(Self.message())
+        }
+        #expect(error?.kind == .transient)
+        #expect(error?.code == "email_timeout")
     }
 
     @Test func aRecipientThatIsNotAnAddressIsPermanent() async throws {

@@ -1,6 +1,6 @@
 """A test SMTP server (aiosmtpd) on a free loopback port, for pcaa's e-mail notifier tests.
 
-    python smtp_server.py --dir DIR [--auth USER:PASSWORD] [--tls-cert CERT --tls-key KEY]
+    python smtp_server.py --dir DIR [--auth USER:PASSWORD] [--tls-cert CERT --tls-key KEY [--implicit-tls]]
                           [--refuse ADDRESS]... [--rcpt-reply "452 ..."] [--data-reply "451 ..."]
 
 Writes the port it listens on to DIR/port once ready. Each accepted message becomes DIR/msg-N.eml (the raw DATA
@@ -93,7 +93,8 @@ class Handler:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "auth_login": login,
-            "tls": session.ssl is not None,
+            # STARTTLS sets session.ssl; with implicit TLS the transport itself is the TLS one.
+            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "message": analyse(raw),
         }
         with open(base + ".json.tmp", "w") as handle:
@@ -118,6 +119,7 @@ async def main():
     parser.add_argument("--auth")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps) instead of STARTTLS")
     parser.add_argument("--refuse", action="append", default=[])
     parser.add_argument("--rcpt-reply")
     parser.add_argument("--data-reply")
@@ -125,15 +127,18 @@ async def main():
 
     handler = Handler(args.dir, args.refuse, args.rcpt_reply, args.data_reply)
     options = {"hostname": "smtp.test", "decode_data": False}
+    context = None
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-        options.update(tls_context=context, require_starttls=True)
+        if not args.implicit_tls:
+            options.update(tls_context=context, require_starttls=True)
     if args.auth:
         options.update(authenticator=authenticator_for(args.auth), auth_required=True, auth_require_tls=bool(args.tls_cert))
 
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, **options), host="127.0.0.1", port=0)
+    implicit = context if args.implicit_tls else None
+    server = await loop.create_server(lambda: SMTP(handler, **options), host="127.0.0.1", port=0, ssl=implicit)
     port = server.sockets[0].getsockname()[1]
     with open(os.path.join(args.dir, "port.tmp"), "w") as handle:
         handle.write(str(port))
