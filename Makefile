@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev pkg-config python3-venv
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test soak bench deps stt build release sandbox clean
+.PHONY: run test soak bench deps stt test-env build release sandbox clean
 
 ## Install missing Debian packages (nothing is downloaded when all are present).
 deps:
@@ -20,6 +20,10 @@ deps:
 stt:
 	bash stt/setup.sh
 
+## The tests' helper servers' Python environment (.venv-test: aiosmtpd for the SMTP tests).
+test-env:
+	bash Tests/Fixtures/smtp/setup.sh
+
 build: deps
 	$(SWIFT) build
 
@@ -32,7 +36,7 @@ run: release stt
 	$(SWIFT) run -c release --skip-build pcaa serve --config $(CONFIG)
 
 ## Build and run every test (real SQLite files, a real server on loopback, real libcurl requests).
-test: deps stt
+test: deps stt test-env
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 

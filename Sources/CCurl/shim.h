@@ -57,6 +57,21 @@ static inline CURLcode pcaa_curl_setopt_xferinfo_callback(CURL *handle, curl_xfe
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
 }
 
+/// CURLOPT_USE_SSL = CURLUSESSL_ALL: the SMTP session must be TLS (STARTTLS on smtp://), or the transfer fails.
+static inline CURLcode pcaa_curl_setopt_require_tls(CURL *handle) {
+    return curl_easy_setopt(handle, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+}
+
+/// CURLOPT_USE_SSL = CURLUSESSL_NONE: plain SMTP (explicitly configured loopback relays only).
+static inline CURLcode pcaa_curl_setopt_no_tls(CURL *handle) {
+    return curl_easy_setopt(handle, CURLOPT_USE_SSL, (long)CURLUSESSL_NONE);
+}
+
+/// CURLOPT_MAIL_RCPT: every envelope recipient (the list must outlive the transfer).
+static inline CURLcode pcaa_curl_setopt_mail_rcpt(CURL *handle, struct curl_slist *recipients) {
+    return curl_easy_setopt(handle, CURLOPT_MAIL_RCPT, recipients);
+}
+
 static inline CURLcode pcaa_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -28,7 +28,9 @@ public struct PCAAApplication {
         let database = try AppDatabase.open(config: config)
         let queue = PipelineServices.queue(config: config, database: database)
         let secret = try PlatformSecretFile.resolve(configured: config.security.platformSecret, dataDir: config.storage.dataDir)
-        let alerts = AlertGate(cooldownMinutes: config.alerts.cooldownMinutes)
+        let alerts = AlertGate(cooldownMinutes: config.alerts.cooldownMinutes) { kind, scope, cooldown in
+            try? await database.passAlertCooldown(kind: kind, scope: scope, cooldown: cooldown)
+        }
         let environment = HTTPEnvironment(config: config, database: database, queue: queue, platformSecret: secret, alerts: alerts, logger: logger)
         let localEndpoint = LocalSTTEndpoint(state: config.defaults.sttProvider == "local"
             ? .starting : .unavailable("the local speech helper runs only when defaults.stt_provider = \"local\""))
@@ -82,5 +84,6 @@ func buildRouter(_ environment: HTTPEnvironment) -> Router<BasicRequestContext> 
     let authenticated = router.group().add(middleware: OpsTokenMiddleware(token: environment.config.security.opsToken))
     PipelineController(environment: environment).addRoutes(pipeline: authenticated.group("pipeline"), ops: authenticated.group("ops"))
     CallRecordsController(environment: environment).addRoutes(to: authenticated.group("call-records"))
+    AgentReportsController(environment: environment).addRoutes(agents: authenticated.group("agents"), supervisor: authenticated.group("supervisor"))
     return router
 }

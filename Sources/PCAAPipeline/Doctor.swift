@@ -70,6 +70,23 @@ public enum Doctor {
                     : "configured (\(key.count) characters, not shown)")
         }
         checks += analyzerChecks(config: config, bidAnalyzers: bidAnalyzers)
+        let channels = [("email", config.email.missingKey, "email"), ("whatsapp", config.whatsapp.missingKey, "WhatsApp")]
+        for (notifier, missing, label) in channels {
+            let isDefault = config.defaults.notifier == notifier
+            if let missing {
+                if config.defaults.notifier == "live" {
+                    add(.warning, "\(notifier) channel", "\(missing) is empty: with notifier = \"live\", \(label) notifications fail until it is set")
+                    continue
+                }
+                guard isDefault else { continue }
+                add(.failure, "\(notifier) channel", "\(missing) is empty (or set PCAA_\(missing.replacingOccurrences(of: ".", with: "_").uppercased())); "
+                    + "\(label) notifications would end failed_notify")
+            } else {
+                add(.ok, "\(notifier) channel", notifier == "email"
+                    ? "\(config.email.smtpURL) as \(config.email.fromAddress)\(config.email.password.isEmpty ? "" : " (password set, not shown)")"
+                    : "phone number ID \(config.whatsapp.phoneNumberID) (token set, not shown)")
+            }
+        }
         if let decoder = AudioDecoder.installed() {
             add(.ok, "audio decoder", "\(decoder.tool.rawValue) at \(decoder.executable): recordings other than PCM WAV are converted"
                 + (decoder.tool == .sox ? " (formats of this sox build; MP3 needs ffmpeg or libsox-fmt-mp3)" : ""))

@@ -44,6 +44,12 @@ public enum PipelineServices {
             services.append(StageWorkerPool(processor: processor, count: count, queue: queue, pollInterval: poll, instance: instance,
                                             alerts: alerts, logger: Logger(label: label)))
         }
+        services += [
+            DigestScheduler(database: database, producer: DigestProducer(database: database, providers: providers, templates: templates),
+                            interval: .seconds(config.notify.digestCheckIntervalSeconds), catchUpHours: config.notify.digestCatchUpHours),
+            AlertMonitor(database: database, queue: queue, alerts: alerts, settings: config.alerts),
+            AlertSender(alerts: alerts, settings: config.alerts, providers: providers, dataDir: config.storage.dataDir, templates: templates),
+        ]
         return services
     }
 }

@@ -27,6 +27,13 @@ extension AppDatabase {
         try await writer.read { db in try AgentProfile.filter(Column("bid") == bid && Column("agent_id") == agentID).fetchOne(db) }
     }
 
+    /// A BID's profiles by group and id.
+    public func agentProfiles(bid: String) async throws -> [AgentProfile] {
+        try await writer.read { db in
+            try AgentProfile.filter(Column("bid") == bid).order(Column("supervisor_group"), Column("agent_id")).fetchAll(db)
+        }
+    }
+
     /// The supervisors of a group (role `supervisor`, same `supervisor_group`).
     public func supervisors(bid: String, group: String) async throws -> [AgentProfile] {
         try await writer.read { db in

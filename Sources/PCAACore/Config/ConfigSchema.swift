@@ -184,6 +184,58 @@ enum ConfigSchema {
             field("analysis", "timeout_s", .int) { c, v throws(ConfigReason) in c.analysis.timeoutSeconds = try v.asInt(5...3600) },
             field("analysis", "max_tokens", .int) { c, v throws(ConfigReason) in c.analysis.maxTokens = try v.asInt(256...100_000) },
             field("analysis", "temperature", .double) { c, v throws(ConfigReason) in c.analysis.temperature = try v.asDouble(0...2) },
+            // [email]
+            field("email", "smtp_url", .string) { c, v throws(ConfigReason) in c.email.smtpURL = try smtpURL(v) },
+            field("email", "username", .string) { c, v throws(ConfigReason) in c.email.username = try singleLine(v) },
+            field("email", "password", .string, secret: true) { c, v throws(ConfigReason) in c.email.password = try singleLine(v) },
+            field("email", "from_address", .string) { c, v throws(ConfigReason) in
+                let address = try v.asString()
+                guard address.isEmpty || EmailAddress.isValid(address) else {
+                    throw ConfigReason("\"\(address)\" is not an e-mail address like reports@example.com")
+                }
+                c.email.fromAddress = address
+            },
+            field("email", "from_name", .string) { c, v throws(ConfigReason) in c.email.fromName = try singleLine(v) },
+            field("email", "starttls", .bool) { c, v throws(ConfigReason) in c.email.startTLS = try v.asBool() },
+            field("email", "ca_file", .string) { c, v throws(ConfigReason) in c.email.caFile = try v.asString() },
+            field("email", "timeout_s", .int) { c, v throws(ConfigReason) in c.email.timeoutSeconds = try v.asInt(1...600) },
+            // [whatsapp]
+            field("whatsapp", "base_url", .string) { c, v throws(ConfigReason) in c.whatsapp.baseURL = try httpURL(v, required: true) },
+            field("whatsapp", "api_version", .string) { c, v throws(ConfigReason) in
+                let version = try v.asString()
+                guard version.range(of: #"^v[0-9]+\.[0-9]+$"#, options: .regularExpression) != nil else {
+                    throw ConfigReason("\"\(version)\" is not a Graph API version like v21.0")
+                }
+                c.whatsapp.apiVersion = version
+            },
+            field("whatsapp", "phone_number_id", .string) { c, v throws(ConfigReason) in
+                let id = try v.asString()
+                guard id.allSatisfy(isASCIIDigit) else { throw ConfigReason("must be the numeric phone number ID from the WhatsApp Manager") }
+                c.whatsapp.phoneNumberID = id
+            },
+            field("whatsapp", "access_token", .string, secret: true) { c, v throws(ConfigReason) in c.whatsapp.accessToken = try singleLine(v) },
+            field("whatsapp", "template_name", .string) { c, v throws(ConfigReason) in
+                let name = try v.asString()
+                guard name.range(of: #"^[a-z0-9_]*$"#, options: .regularExpression) != nil else {
+                    throw ConfigReason("template names are lowercase letters, digits and underscores")
+                }
+                c.whatsapp.templateName = name
+            },
+            field("whatsapp", "template_language", .string) { c, v throws(ConfigReason) in
+                let language = try v.asString()
+                guard language.range(of: #"^[a-z]{2,3}(_[A-Z]{2})?$"#, options: .regularExpression) != nil else {
+                    throw ConfigReason("\"\(language)\" is not a template language code like en or en_US")
+                }
+                c.whatsapp.templateLanguage = language
+            },
+            field("whatsapp", "default_country_code", .string) { c, v throws(ConfigReason) in
+                let code = try v.asString()
+                guard (1...3).contains(code.count), code.allSatisfy(isASCIIDigit), code.first != "0" else {
+                    throw ConfigReason("must be a calling code of 1-3 digits without + (91 for India)")
+                }
+                c.whatsapp.defaultCountryCode = code
+            },
+            field("whatsapp", "timeout_s", .int) { c, v throws(ConfigReason) in c.whatsapp.timeoutSeconds = try v.asInt(1...600) },
             // [faults]
             field("faults", "stt_error_rate", .double) { c, v throws(ConfigReason) in c.faults.sttErrorRate = try v.asDouble(0...1) },
             field("faults", "stt_throttle_rate", .double) { c, v throws(ConfigReason) in c.faults.sttThrottleRate = try v.asDouble(0...1) },

@@ -144,6 +144,55 @@ public struct PCAAConfig: Sendable, Equatable {
         }
     }
 
+    /// `[email]`: the `email` notifier, SMTP through libcurl. Configured when `smtp_url` and `from_address` are set.
+    public struct Email: Sendable, Equatable {
+        /// `smtp://host:587` (STARTTLS required unless `starttls` is false) or `smtps://host:465` (implicit TLS).
+        public var smtpURL = ""
+        /// AUTH credentials; both empty = no AUTH (a relay that trusts the box).
+        public var username = ""
+        public var password = ""
+        public var fromAddress = ""
+        public var fromName = "pcaa"
+        /// false allows plain `smtp://` without TLS: loopback relays and tests only.
+        public var startTLS = true
+        /// A CA bundle (PEM) for a relay with a private or self-signed certificate; empty = the system's.
+        public var caFile = ""
+        public var timeoutSeconds = 30
+
+        public init() {}
+
+        /// The first key a working channel still needs, or nil when the channel can be built.
+        public var missingKey: String? {
+            if smtpURL.isEmpty { return "email.smtp_url" }
+            if fromAddress.isEmpty { return "email.from_address" }
+            return nil
+        }
+    }
+
+    /// `[whatsapp]`: the `whatsapp` notifier, WhatsApp Business Cloud API. Configured when `phone_number_id` and
+    /// `access_token` are set.
+    public struct WhatsApp: Sendable, Equatable {
+        public var baseURL = "https://graph.facebook.com"
+        public var apiVersion = "v21.0"
+        public var phoneNumberID = ""
+        public var accessToken = ""
+        /// The approved template used outside the 24-hour window when a message's own template names none.
+        public var templateName = ""
+        public var templateLanguage = "en"
+        /// Prefixed to 10-digit national numbers (91: India).
+        public var defaultCountryCode = "91"
+        public var timeoutSeconds = 30
+
+        public init() {}
+
+        /// The first key a working channel still needs, or nil when the channel can be built.
+        public var missingKey: String? {
+            if phoneNumberID.isEmpty { return "whatsapp.phone_number_id" }
+            if accessToken.isEmpty { return "whatsapp.access_token" }
+            return nil
+        }
+    }
+
     /// `[faults]`: fault injection around the speech engine, for tests and drills. All zero in production.
     public struct Faults: Sendable, Equatable {
         /// Share of transcriptions answered like an HTTP 500.
@@ -218,6 +267,8 @@ public struct PCAAConfig: Sendable, Equatable {
     public var logging = Logging()
     public var stt = STT()
     public var analysis = Analysis()
+    public var email = Email()
+    public var whatsapp = WhatsApp()
     public var faults = Faults()
     public var alerts = Alerts()
     public var notify = Notify()

@@ -33,6 +33,11 @@ public struct DigestProducer: Sendable {
 
     /// The digests of a day without sending anything (API, CLI preview). `group` narrows to one group.
     public func digests(bid: String, period: String, timeZone: TimeZone, group: String? = nil) async throws -> [TeamDigest] {
+        try await Self.digests(database: database, bid: bid, period: period, timeZone: timeZone, group: group)
+    }
+
+    /// One ``TeamDigest`` per supervisor group with calls on the local day `period` (`YYYY-MM-DD`) in `timeZone`.
+    public static func digests(database: AppDatabase, bid: String, period: String, timeZone: TimeZone, group: String? = nil) async throws -> [TeamDigest] {
         guard let (start, end) = DigestSchedule.bounds(ofDay: period, in: timeZone) else { return [] }
         let threshold = try await database.bidConfig(bid: bid)?.passThreshold ?? 70
         let rows = try await database.digestRows(bid: bid, from: start, before: end, group: group)
@@ -81,7 +86,7 @@ public struct DigestProducer: Sendable {
                     channel: recipient.channel, recipient: recipient.address, recipientName: recipient.name, subject: rendered.subject,
                     text: rendered.text, html: recipient.channel == "email" ? rendered.html : nil,
                     whatsAppTemplate: recipient.channel == "whatsapp" ? WhatsAppTemplate(
-                        name: "team_quality_digest", language: "en",
+                        name: "", language: "",
                         bodyParameters: [digest.group, period, "\(digest.analyzed)", digest.averageScore.map { String(format: "%.1f", $0) } ?? "n/a"]) : nil,
                     idempotencyKey: "\(bid)|supervisor_digest|\(digest.group)|\(period)|\(recipient.channel)|\(recipient.address.lowercased())",
                     bid: bid, callid: nil)

@@ -11,6 +11,8 @@ public struct ProviderRegistry: Sendable {
     public var notifiers: [String: any Notifier]
     /// Set when speech engines are wrapped in the fault injector; also applied to engines named but not built in.
     public private(set) var faultPlan: FaultPlan?
+    /// For channels left out because their config is incomplete: the first missing key (`email.smtp_url`, …).
+    public var missingNotifierKeys: [String: String] = [:]
 
     public init(speechToText: [String: any SpeechToText] = [:], analyzers: [String: any CallAnalyzer] = [:], notifiers: [String: any Notifier] = [:]) {
         self.speechToText = speechToText
@@ -30,6 +32,7 @@ public struct ProviderRegistry: Sendable {
     /// Everything this build ships, speech engines included: `local` (the supervised faster-whisper helper),
     /// `whisper` (an OpenAI-compatible server), `sarvam` and `deepgram` (cloud APIs, when `[stt]` has their keys).
     /// Each labels agent and customer: stereo by channel, mono by diarization where the engine has it.
+    /// Notifiers: `outbox` always, `email` and `whatsapp` when `[email]` / `[whatsapp]` are configured.
     public static func builtIn(config: PCAAConfig, localEndpoint: LocalSTTEndpoint) -> ProviderRegistry {
         var registry = builtIn(dataDir: config.storage.dataDir)
         let stt = config.stt
@@ -51,7 +54,30 @@ public struct ProviderRegistry: Sendable {
                 baseURL: stt.deepgramBaseURL, apiKey: stt.deepgramAPIKey, model: stt.deepgramModel, timeout: timeout)
         }
         registry.analyzers.merge(languageModels(config: config.analysis)) { _, new in new }
+        registry.addDeliveryChannels(config: config)
         return registry
+    }
+
+    /// The built-in registry with the live channels `[email]` and `[whatsapp]` configure: for commands that deliver
+    /// (digests) without running the pipeline.
+    public static func delivery(config: PCAAConfig) -> ProviderRegistry {
+        var registry = builtIn(dataDir: config.storage.dataDir)
+        registry.addDeliveryChannels(config: config)
+        return registry
+    }
+
+    /// Registers `email` and `whatsapp` when configured, else remembers the key each one lacks.
+    mutating func addDeliveryChannels(config: PCAAConfig) {
+        if let email = EmailSettings(config: config.email) {
+            notifiers["email"] = EmailNotifier(settings: email)
+        } else {
+            missingNotifierKeys["email"] = config.email.missingKey
+        }
+        if let whatsapp = WhatsAppSettings(config: config.whatsapp) {
+            notifiers["whatsapp"] = WhatsAppNotifier(settings: whatsapp)
+        } else {
+            missingNotifierKeys["whatsapp"] = config.whatsapp.missingKey
+        }
     }
 
     /// The language-model analyzers `[analysis]` configures: `bedrock` with AWS credentials, `openai` with a base URL.
@@ -103,6 +129,11 @@ public struct ProviderRegistry: Sendable {
         return faultPlan.map { FaultInjectingSpeechToText(base: unavailable, plan: $0) } ?? unavailable
     }
 
+    /// `email.password is not set (or PCAA_EMAIL_PASSWORD)`-style advice for a missing key.
+    static func missingSetting(_ key: String) -> String {
+        "\(key) is not set (or PCAA_\(key.replacingOccurrences(of: ".", with: "_").uppercased()))"
+    }
+
     public func analyzer(named name: String) -> any CallAnalyzer {
         if let analyzer = analyzers[name] { return analyzer }
         let reason = switch name {
@@ -113,9 +144,14 @@ public struct ProviderRegistry: Sendable {
         return UnavailableAnalyzer(name: name, reason: reason)
     }
 
-    /// nil for `none`: the BID asked for no notifications.
+    /// nil for `none`: the BID asked for no notifications. A channel that is not configured names the missing key.
     public func notifier(named name: String) -> (any Notifier)? {
         if name == "none" { return nil }
-        return notifiers[name] ?? UnavailableNotifier(name: name, reason: "not built into pcaa \(PCAAVersion.current)")
+        if let notifier = notifiers[name] { return notifier }
+        let reason = switch name {
+        case "email", "whatsapp": Self.missingSetting(missingNotifierKeys[name] ?? (name == "email" ? "email.smtp_url" : "whatsapp.phone_number_id"))
+        default: "not built into pcaa \(PCAAVersion.current)"
+        }
+        return UnavailableNotifier(name: name, reason: reason)
     }
 }

@@ -54,7 +54,7 @@ public struct NotifyStage: StageProcessor {
                 channel: recipient.channel, recipient: recipient.address, recipientName: recipient.name, subject: view.subject,
                 text: recipient.channel == "whatsapp" ? rendered.whatsapp : rendered.text,
                 html: recipient.channel == "email" ? rendered.html : nil,
-                whatsAppTemplate: recipient.channel == "whatsapp" ? WhatsAppTemplate(name: "call_quality_report", language: "en",
+                whatsAppTemplate: recipient.channel == "whatsapp" ? WhatsAppTemplate(name: "", language: "",
                                                                                      bodyParameters: view.templateParameters) : nil,
                 idempotencyKey: "\(call.bid)|\(call.callid)|agent_report|\(recipient.channel)|\(recipient.address.lowercased())",
                 bid: call.bid, callid: call.callid)

@@ -23,20 +23,17 @@ public actor AlertGate {
     private let logger: Logger
     private var lastRaised: [String: ContinuousClock.Instant] = [:]
     private var suppressed: [String: Int] = [:]
-    private var store: CooldownStore?
+    private let store: CooldownStore?
     /// Alerts that were raised, newest kept when nobody reads (bounded).
     public nonisolated let raised: AsyncStream<RaisedAlert>
     private let continuation: AsyncStream<RaisedAlert>.Continuation
 
-    public init(cooldownMinutes: Int, logger: Logger = Logger(label: "alerts")) {
+    /// `store` keeps cooldowns across restarts (nil: in memory only).
+    public init(cooldownMinutes: Int, logger: Logger = Logger(label: "alerts"), store: CooldownStore? = nil) {
         self.cooldown = .seconds(cooldownMinutes * 60)
         self.logger = logger
-        (raised, continuation) = AsyncStream.makeStream(of: RaisedAlert.self, bufferingPolicy: .bufferingNewest(100))
-    }
-
-    /// Keeps cooldowns in `store` from now on.
-    public func useStore(_ store: @escaping CooldownStore) {
         self.store = store
+        (raised, continuation) = AsyncStream.makeStream(of: RaisedAlert.self, bufferingPolicy: .bufferingNewest(100))
     }
 
     /// Logs the alert unless the same kind for the same BID was raised within the cooldown. Returns whether it was raised.

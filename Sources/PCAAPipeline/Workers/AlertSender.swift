@@ -55,7 +55,7 @@ public struct AlertSender: Service {
         for (channel, address) in recipients {
             let message = OutboundMessage(
                 channel: channel, recipient: address, subject: "[pcaa alert] \(alert.kind)" + (alert.bid.map { " (BID \($0))" } ?? ""), text: text,
-                whatsAppTemplate: channel == "whatsapp" ? WhatsAppTemplate(name: "pcaa_alert", language: "en",
+                whatsAppTemplate: channel == "whatsapp" ? WhatsAppTemplate(name: "", language: "",
                                                                            bodyParameters: [alert.kind, alert.bid ?? "all", alert.message]) : nil,
                 idempotencyKey: "alert|\(alert.kind)|\(alert.bid ?? "all")|\(stamp)|\(channel)|\(address.lowercased())", bid: "alerts", callid: nil)
             let notifier: (any Notifier)? = mode == .outbox ? outbox : providers.notifier(named: channel)

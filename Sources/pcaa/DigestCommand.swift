@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PCAACore
+import PCAADelivery
+import PCAAPipeline
+import PCAAStore
+
+/// `pcaa digest --bid B [--date D]`: builds a BID's team digests for a local day (default: yesterday in the BID's
+/// digest time zone), prints them and delivers them as the scheduler would (the outbox by default), once per group
+/// and day. `--dry-run` only prints.
+struct DigestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "digest", abstract: "Produce a BID's supervisor team digest for a day.")
+
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "The BID.") var bid: String
+    @Option(help: "The local day, YYYY-MM-DD (default: yesterday in the digest's time zone).") var date: String?
+    @Option(help: "Only this supervisor group.") var group: String?
+    @Flag(help: "Print the digests without delivering them.") var dryRun = false
+
+    func run() async throws {
+        let config = try options.load()
+        if let problem = SafeIdentifier.bidProblem(bid) { throw ValidationError("BID \(problem)") }
+        let database = try AppDatabase.open(config: config)
+        guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
+        let schedule = try await database.notificationConfigs(bid: bid, kind: .supervisorDigest).first
+        let zone = TimeZone(identifier: schedule?.timezone ?? "Asia/Kolkata") ?? TimeZone(identifier: "Asia/Kolkata")!
+        let period = date ?? Self.yesterday(in: zone)
+        guard DigestSchedule.bounds(ofDay: period, in: zone) != nil else { throw ValidationError("--date must be a date YYYY-MM-DD") }
+        let templates = try ReportTemplates(directory: config.notify.templatesDir)
+        let producer = DigestProducer(database: database, providers: ProviderRegistry.delivery(config: config), templates: templates)
+
+        if dryRun || schedule == nil {
+            if schedule == nil { print("# no enabled supervisor_digest row for \(bid): printing only") }
+            let digests = try await producer.digests(bid: bid, period: period, timeZone: zone, group: group)
+            if digests.isEmpty { print("no calls on \(period) (\(zone.identifier)) for \(bid)") }
+            for digest in digests { print(templates.digest(digest).text) }
+            return
+        }
+        let results = try await producer.produce(bid: bid, period: period, schedule: schedule!)
+            .filter { (result: DigestProducer.Result) in group == nil || result.digest.group == group }
+        if results.isEmpty { print("no calls on \(period) (\(zone.identifier)) for \(bid)") }
+        for result in results {
+            print(result.text)
+            let note = result.fresh ? "delivered to \(result.delivered) recipient(s)" : "already produced earlier"
+            print("# \(result.digest.group) \(period): \(result.status), \(note)"
+                + (result.failures.isEmpty ? "" : "; failures: " + result.failures.map(\.description).joined(separator: "; ")))
+        }
+        if results.contains(where: { $0.status == "pending" }) { throw ExitCode(1) }
+    }
+
+    static func yesterday(in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let day = calendar.date(byAdding: .day, value: -1, to: calendar.startOfDay(for: Date())) ?? Date()
+        let parts = calendar.dateComponents([.year, .month, .day], from: day)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}
