@@ -74,25 +74,30 @@ public struct OutboxNotifier: Notifier {
         return String(name.prefix(160)) + "-" + String(hash, radix: 16)
     }
 
+    /// The message as the e-mail channel would build it (same headers, `multipart/alternative` text + HTML when
+    /// there is HTML), but with 8-bit bodies so the file reads as plain text in any editor.
     static func render(_ message: OutboundMessage, key: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        let subject = message.subject.allSatisfy(\.isASCII)
-            ? message.subject
-            : "=?UTF-8?B?\(Data(message.subject.utf8).base64EncodedString())?="
-        let headers = [
-            "Date: \(formatter.string(from: Date()))",
-            "From: pcaa <pcaa@localhost>",
-            "To: \(message.recipient)",
-            "Subject: \(subject)",
-            "Message-ID: <\(key)@pcaa.local>",
+        let boundary = "=_pcaa_" + EmailMessageBuilder.randomBoundaryToken()
+        var headers = [
+            "Date: " + EmailMessageBuilder.rfc5322Date(Date(), timeZone: TimeZone(identifier: "Asia/Kolkata") ?? .gmt),
+            EmailHeaders.mailbox("From", displayName: "pcaa", address: "pcaa@pcaa.local"),
+            EmailHeaders.mailbox("To", displayName: message.recipientName, address: MIMEEncoding.headerSafe(message.recipient)),
+            EmailHeaders.unstructured("Subject", message.subject),
+            "Message-ID: <\(EmailMessageBuilder.messageID(idempotencyKey: message.idempotencyKey, domain: "pcaa.local"))>",
             "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
             "X-PCAA-Channel: \(message.channel)",
         ]
-        let body = message.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
+        func crlf(_ text: String) -> String {
+            text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        }
+        guard let html = message.html else {
+            headers += ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+            return headers.joined(separator: "\r\n") + "\r\n\r\n" + crlf(message.text) + "\r\n"
+        }
+        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+        let parts = [("text/plain", message.text), ("text/html", html)].map { type, body in
+            "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + crlf(body) + "\r\n"
+        }
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + parts.joined() + "--\(boundary)--\r\n"
     }
 }

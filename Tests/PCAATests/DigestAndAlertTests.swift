@@ -106,7 +106,7 @@ import Testing
         let files = Self.outboxFiles(daemon, "A")
         #expect(files.count == 1)
         let digest = try String(contentsOfFile: daemon.config.storage.dataDir + "/outbox/A/" + files[0], encoding: .utf8)
-        #expect(digest.contains("To: neha@a.example\r\n"))
+        #expect(digest.contains("To: \"Neha Supervisor\" <neha@a.example>\r\n"))
         for expected in ["📊 Team Quality Report — 2026-03-10", "Calls: 3 | Analyzed: 3 | Avg Score: 74.7/100", "1. Richa Vishwakarma — 88.0 avg",
                          "2. Pooja Kumar — 84.0 avg", "Needs attention:", "1. Shubham Kumari — 52.0 avg  (1 call) — auto-fail: Compliance",
                          "• Price (2 calls)", "• Spam concerns (1 call)", "Needs clearly identified: 3/3 calls", "Budget discussed: 1/3 calls\r\n", "Decision maker identified: 0/3 calls ← Opportunity to improve"] {

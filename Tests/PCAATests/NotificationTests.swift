@@ -100,7 +100,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(files.count == 2 && files.contains { $0.hasSuffix(".eml") } && files.contains { $0.hasSuffix(".json") })
         let mail = try String(contentsOfFile: folder + "/" + #require(files.first { $0.hasSuffix(".eml") }), encoding: .utf8)
-        #expect(mail.contains("To: richa.v@company.com\r\n"))
+        #expect(mail.contains("<richa.v@company.com>\r\n"))
         for line in ["📞 Call Quality Report", "Your Score:", "BANT Status:", "Need:", "Coaching tips:"] {
             #expect(mail.contains(line), "missing \(line) in\n\(mail)")
         }

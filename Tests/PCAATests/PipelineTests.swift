@@ -47,7 +47,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: outbox)
         #expect(files.count == 1)
         let message = try String(contentsOfFile: outbox + "/" + files[0], encoding: .utf8)
-        #expect(message.contains("To: richa@company.com\r\n") && message.contains("Your Score:") && message.contains("BANT Status:"))
+        #expect(message.contains("To: \"Richa vishwakarma\" <richa@company.com>\r\n") && message.contains("Your Score:") && message.contains("BANT Status:"))
 
         let log = try await processingLog(daemon, payload.callid).map { "\($0.0):\($0.1)" }
         #expect(log.starts(with: ["received:success", "queued:success", "transcribe:started"]))

@@ -90,8 +90,8 @@ public struct AgentReportView: Sendable {
     }
 
     public var subject: String {
-        guard let score else { return "Call report — call \(callid)" }
-        return "Call quality report: \(Self.points(score))/100 — call \(callid) (\(dateLabel))"
+        guard let score else { return "Call report - call \(callid)" }
+        return "Call quality report: \(Self.points(score))/100 - call \(callid) (\(dateLabel))"
     }
 
     /// Values for a WhatsApp template's body placeholders: agent name, date, score, first coaching tip.

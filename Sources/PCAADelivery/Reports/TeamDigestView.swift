@@ -70,7 +70,7 @@ extension ReportTemplates {
     /// The digest as text and HTML, and its subject line.
     public func digest(_ digest: TeamDigest) -> (subject: String, text: String, html: String) {
         let view = TeamDigestView(digest)
-        let subject = "Team quality report \(digest.period) — \(digest.group) (BID \(digest.bid)): "
+        let subject = "Team quality report \(digest.period) - \(digest.group) (BID \(digest.bid)): "
             + (digest.averageScore.map { String(format: "avg %.1f/100 over %d calls", $0, digest.analyzed) } ?? "\(digest.calls) calls")
         return (subject, render("team_digest.txt", view), render("team_digest.html", view))
     }
