@@ -16,12 +16,9 @@ public struct RulesAnalyzer: CallAnalyzer {
         let view = CallView(transcript)
         let metrics = TranscriptMetrics.compute(segments: transcript.segments, duration: view.duration)
         guard !view.lines.isEmpty else {
+            // Nothing was said (a silent or failed recording): that says nothing about the agent, so no score.
             return AnalysisResult(
-                analyzer: name, model: Self.version, totalScore: 0, passed: false,
-                parameters: rubric.items.map {
-                    ParameterScore(name: $0.name, score: 0, maxScore: Double(max(0, $0.weight)), reason: "No speech was transcribed", failedCall: false)
-                },
-                bant: BANT(), coaching: [], summary: "No speech was found in the recording, so nothing could be assessed.",
+                analyzer: name, model: Self.version, summary: "No speech was found in the recording, so the call was not scored.",
                 metrics: metrics.asDictionary)
         }
         let scorer = RubricScorer(view: view)

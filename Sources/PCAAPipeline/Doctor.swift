@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PCAACore
+import PCAADelivery
 import PCAASpeech
 import PCAAStore
 
@@ -59,6 +60,12 @@ public enum Doctor {
         add(helperInstalled ? .ok : (usesLocal ? .failure : .warning), "local speech helper",
             helperInstalled ? "\(config.stt.localPython) \(config.stt.localScript) (model \(config.stt.localModel))"
                 : "not installed: run stt/setup.sh (make run does)\(usesLocal ? "; calls would end failed_stt" : "")")
+        do {
+            _ = try ReportTemplates(directory: config.notify.templatesDir)
+            add(.ok, "message templates", "\(config.notify.templatesDir): \(ReportTemplates.required.count) templates parse")
+        } catch {
+            add(.failure, "message templates", "\(error); pcaa serve will not start (set notify.templates_dir)")
+        }
         if config.defaults.sttProvider == "whisper" && config.stt.whisperBaseURL.isEmpty {
             add(.failure, "whisper server", "stt.whisper_base_url is empty")
         }

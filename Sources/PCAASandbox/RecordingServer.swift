@@ -6,11 +6,14 @@ import ServiceLifecycle
 
 // The only file of this module that imports Hummingbird (whose HTTPRequest/HTTPResponse clash with PCAANet's).
 
-/// Plays Mcube's recording store: `GET /recordings/{name}.wav` answers ``SyntheticRecording/wav(named:)``,
-/// and 404 for names outside `knownNames` (or, with no list, names that are not safe call ids).
+/// Plays Mcube's recording store: `GET /recordings/{name}.wav` answers ``SyntheticRecording/wav(named:)`` (or, when
+/// `spokenRecordings` are given, one of them picked by the name), and 404 for names outside `knownNames` (or, with
+/// no list, names that are not safe call ids).
 public struct RecordingServer: Sendable {
     public var host: String
     public var knownNames: Set<String>?
+    /// Real spoken calls (whole WAV files) to serve instead of synthetic tones.
+    public var spokenRecordings: [[UInt8]] = []
 
     public init(host: String = "127.0.0.1", knownNames: Set<String>? = nil) {
         self.host = host
@@ -62,13 +65,15 @@ public struct RecordingServer: Sendable {
     private func router() -> Router<BasicRequestContext> {
         let router = Router()
         let knownNames = knownNames
+        let spoken = spokenRecordings
         router.get("recordings/:file") { _, context -> Response in
             let file = context.parameters.get("file") ?? ""
             guard file.hasSuffix(".wav") else { return Self.notFound() }
             let name = String(file.dropLast(4))
             let known = knownNames.map { $0.contains(name) } ?? SafeIdentifier.isValidCallID(name)
             guard known else { return Self.notFound() }
-            let bytes = SyntheticRecording.wav(named: name)
+            var pick = SeededGenerator(hashing: name)
+            let bytes = spoken.isEmpty ? SyntheticRecording.wav(named: name) : spoken[Int(pick.next() % UInt64(spoken.count))]
             return Response(
                 status: .ok,
                 headers: [.contentType: "audio/wav", .contentLength: "\(bytes.count)"],

@@ -25,6 +25,8 @@ public struct SandboxOptions: Sendable {
     public var opsToken: String
     /// Address the recording server binds (and puts in `recording_url`); it must be reachable by the daemon.
     public var recordingHost: String
+    /// Spoken recordings (WAV files) served instead of synthetic tones, so calls have words to transcribe and score.
+    public var spokenRecordings: [[UInt8]] = []
 
     public init(
         target: String = "http://127.0.0.1:8002",

@@ -21,7 +21,8 @@ public struct SandboxRun: Sendable {
         let plan = CallPlan.make(bids: bids, count: options.calls, seed: options.seed,
                                  callIDEpoch: Int(Date().timeIntervalSince1970))
         let client = DaemonClient(baseURL: options.baseURL, opsHeaders: options.opsHeaders, retry: McubeRetryPolicy())
-        let server = RecordingServer(host: options.recordingHost, knownNames: plan.callids)
+        var server = RecordingServer(host: options.recordingHost, knownNames: plan.callids)
+        server.spokenRecordings = options.spokenRecordings
         let started = ContinuousClock.now
 
         return try await server.withRunning { recordingBaseURL in

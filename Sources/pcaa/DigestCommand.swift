@@ -36,7 +36,8 @@ struct DigestCommand: AsyncParsableCommand {
             for digest in digests { print(templates.digest(digest).text) }
             return
         }
-        let results = try await producer.produce(bid: bid, period: period, schedule: schedule!)
+        // Forced: recipients added since an earlier run get it; those who already did are skipped (delivery log).
+        let results = try await producer.produce(bid: bid, period: period, schedule: schedule!, force: true)
             .filter { (result: DigestProducer.Result) in group == nil || result.digest.group == group }
         if results.isEmpty { print("no calls on \(period) (\(zone.identifier)) for \(bid)") }
         for result in results {

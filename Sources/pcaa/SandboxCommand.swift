@@ -21,6 +21,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Parallel senders.") var concurrency = 8
     @Option(help: "Platform secret (default: PCAA_PLATFORM_SECRET, the config, or <data_dir>/platform_secret).")
     var platformSecret: String?
+    @Option(help: "Directory of spoken call recordings (*.wav) to serve; default: Tests/Fixtures when present (espeak-ng calls).")
+    var recordings: String?
+    @Flag(help: "Serve synthetic tones instead of spoken recordings (load tests).") var synthetic = false
 
     func validate() throws {
         guard bids >= 1, calls >= 0, rate >= 0, timeout > 0, concurrency >= 1 else {
@@ -42,8 +45,30 @@ struct SandboxCommand: AsyncParsableCommand {
             target: target, bids: bids, calls: calls, ratePerSecond: rate, timeoutSeconds: timeout, platformSecret: secret,
             seed: seed, concurrency: concurrency, opsToken: config.security.opsToken
         )
-        let report = try await SandboxRun(options: sandbox, log: { line in print(line) }).run()
+        var sandboxOptions = sandbox
+        if !synthetic {
+            let directory = recordings ?? "Tests/Fixtures"
+            sandboxOptions.spokenRecordings = Self.spokenRecordings(in: directory)
+            if sandboxOptions.spokenRecordings.isEmpty {
+                if recordings != nil { throw ValidationError("no readable .wav recordings in \(directory)") }
+                print("no spoken recordings in \(directory): serving synthetic tones")
+            } else {
+                print("serving \(sandboxOptions.spokenRecordings.count) spoken recordings from \(directory)")
+            }
+        }
+        let report = try await SandboxRun(options: sandboxOptions, log: { line in print(line) }).run()
         print(report.table())
         if !report.passed { throw ExitCode(1) }
+    }
+
+    /// The PCM WAV files of a directory (at most 20, each under 20 MB), sorted by name.
+    static func spokenRecordings(in directory: String) -> [[UInt8]] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".wav") }.sorted()
+        return names.prefix(20).compactMap { name in
+            let path = directory + "/" + name
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size < 20 << 20,
+                  let data = FileManager.default.contents(atPath: path), data.starts(with: Array("RIFF".utf8)) else { return nil }
+            return [UInt8](data)
+        }
     }
 }

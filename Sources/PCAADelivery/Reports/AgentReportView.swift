@@ -81,7 +81,7 @@ public struct AgentReportView: Sendable {
             bant = []
         }
         coaching = analysis.coaching
-        summary = analysis.summary.isEmpty ? nil : analysis.summary
+        summary = analysis.summary.isEmpty || analysis.totalScore == nil ? nil : analysis.summary
         analyzer = analysis.analyzer
         hasStrong = !strong.isEmpty
         hasWeak = !weak.isEmpty
