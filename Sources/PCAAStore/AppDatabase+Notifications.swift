@@ -152,3 +152,19 @@ extension AppDatabase {
         try await writer.read { db in try BidConfig.filter(Column("bid") == bid).fetchOne(db) }
     }
 }
+
+extension AppDatabase {
+    /// Every notification row of a BID (enabled or not).
+    public func allNotificationConfigs(bid: String) async throws -> [NotificationConfig] {
+        try await writer.read { db in try NotificationConfig.filter(Column("bid") == bid).order(Column("notification_type"), Column("id")).fetchAll(db) }
+    }
+
+    /// Inserts or updates a notification row (matched by id when it has one).
+    public func saveNotificationConfig(_ config: NotificationConfig) async throws {
+        try await writer.write { db in
+            var row = config
+            row.updatedAt = Date()
+            try row.save(db)
+        }
+    }
+}

@@ -24,7 +24,7 @@ struct DigestCommand: AsyncParsableCommand {
         guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
         let schedule = try await database.notificationConfigs(bid: bid, kind: .supervisorDigest).first
         let zone = TimeZone(identifier: schedule?.timezone ?? "Asia/Kolkata") ?? TimeZone(identifier: "Asia/Kolkata")!
-        let period = date ?? Self.yesterday(in: zone)
+        let period = date ?? DigestSchedule.yesterday(in: zone)
         guard DigestSchedule.bounds(ofDay: period, in: zone) != nil else { throw ValidationError("--date must be a date YYYY-MM-DD") }
         let templates = try ReportTemplates(directory: config.notify.templatesDir)
         let producer = DigestProducer(database: database, providers: ProviderRegistry.delivery(config: config), templates: templates)
@@ -47,13 +47,5 @@ struct DigestCommand: AsyncParsableCommand {
                 + (result.failures.isEmpty ? "" : "; failures: " + result.failures.map(\.description).joined(separator: "; ")))
         }
         if results.contains(where: { $0.status == "pending" }) { throw ExitCode(1) }
-    }
-
-    static func yesterday(in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let day = calendar.date(byAdding: .day, value: -1, to: calendar.startOfDay(for: Date())) ?? Date()
-        let parts = calendar.dateComponents([.year, .month, .day], from: day)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }

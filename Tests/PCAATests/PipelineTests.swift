@@ -133,9 +133,11 @@ import Testing
     @Test func leaseIsRenewedWhileASlowStageRuns() async throws {
         let recordings = try await TestRecordings.start()
         defer { Task { await recordings.stop() } }
-        let slow = SlowSpeechToText(delay: .milliseconds(2500))
+        // The stage outlasts its lease more than twice over; renewals every third of the lease keep it. The lease is 3 s,
+        // not 1 s, so a renewal held up for a second by a loaded 2-core CI box does not count as a dead worker.
+        let slow = SlowSpeechToText(delay: .milliseconds(7000))
         var config = TestDaemon.testConfig()
-        config.queue.leaseSeconds = 1
+        config.queue.leaseSeconds = 3
         config.defaults.sttProvider = "slow"
         let daemon = try await TestDaemon.start(config: config, providers: TestProviders.registry(dataDir: config.storage.dataDir, extra: ["slow": slow]))
         defer { Task { await daemon.stop() } }

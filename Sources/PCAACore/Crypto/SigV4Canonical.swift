@@ -105,7 +105,7 @@ public enum SigV4Canonical {
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let high = nibble(bytes[index + 1]), let low = nibble(bytes[index + 2]) {
+               let high = WebhookSignature.nibble(bytes[index + 1]), let low = WebhookSignature.nibble(bytes[index + 2]) {
                 out.append(high << 4 | low)
                 index += 3
             } else {
@@ -114,14 +114,5 @@ public enum SigV4Canonical {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x61...0x66: byte - 0x61 + 10
-        case 0x41...0x46: byte - 0x41 + 10
-        default: nil
-        }
     }
 }

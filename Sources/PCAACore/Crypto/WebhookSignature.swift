@@ -69,7 +69,8 @@ public enum WebhookSignature {
         return bytes
     }
 
-    private static func nibble(_ byte: UInt8) -> UInt8? {
+    /// The value of one hex digit (either case).
+    static func nibble(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 0x30...0x39: byte - 0x30
         case 0x61...0x66: byte - 0x61 + 10

@@ -90,7 +90,7 @@ struct AgentReportsController<Context: RequestContext> {
         let zoneName = parameters.get("tz") ?? configured ?? "Asia/Kolkata"
         let zone = TimeZone(identifier: zoneName)
         if zone == nil { errors.append(FieldError(field: "tz", reason: "is not an IANA time zone (e.g. Asia/Kolkata, UTC)")) }
-        let period = parameters.get("date") ?? zone.map { Self.yesterday(in: $0) } ?? ""
+        let period = parameters.get("date") ?? zone.map { DigestSchedule.yesterday(in: $0) } ?? ""
         if let zone, DigestSchedule.bounds(ofDay: period, in: zone) == nil {
             errors.append(FieldError(field: "date", reason: "must be a date YYYY-MM-DD"))
         }
@@ -99,13 +99,5 @@ struct AgentReportsController<Context: RequestContext> {
         guard errors.isEmpty, let zone else { throw APIError.invalid(ValidationErrors(errors)) }
         let digests = try await DigestProducer.digests(database: environment.database, bid: bid, period: period, timeZone: zone, group: group)
         return try JSONResponse.make(TeamReportBody(bid: bid, date: period, timezone: zone.identifier, teams: digests))
-    }
-
-    static func yesterday(in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let day = calendar.date(byAdding: .day, value: -1, to: calendar.startOfDay(for: Date())) ?? Date()
-        let parts = calendar.dateComponents([.year, .month, .day], from: day)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }

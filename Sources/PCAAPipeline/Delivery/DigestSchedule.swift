@@ -75,6 +75,14 @@ public struct DigestSchedule: Sendable, Equatable {
         return (start, end)
     }
 
+    /// The local day before `now` in `zone`, `YYYY-MM-DD`: the default digest day.
+    public static func yesterday(in zone: TimeZone, now: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let day = calendar.date(byAdding: .day, value: -1, to: calendar.startOfDay(for: now)) ?? now
+        return dayString(day, calendar)
+    }
+
     static func dayString(_ date: Date, _ calendar: Calendar) -> String {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
