@@ -119,6 +119,13 @@ struct BedrockAnalyzerTests {
             let error = await #expect(throws: StageError.self) { try await analyze(base) }
             #expect(error?.kind == .transient && error?.code == "analysis_http_503")
         }
+        // A 400 quota error says "resubmit your request later": transient, unlike a ValidationException.
+        let quota = FakeBedrock([FakeReply(status: 400, headers: [("x-amzn-ErrorType", "ServiceQuotaExceededException")],
+                                           body: jsonText(["message": "Your request exceeds the service quota for your account."]))])
+        try await quota.run { base in
+            let error = await #expect(throws: StageError.self) { try await analyze(base) }
+            #expect(error?.kind == .transient && error?.code == "analysis_http_400")
+        }
     }
 
     @Test func accessDeniedAndValidationArePermanentAndNeverShowSecrets() async throws {

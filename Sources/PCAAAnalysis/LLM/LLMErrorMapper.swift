@@ -14,11 +14,12 @@ struct LLMErrorMapper: Sendable {
 
     static let maxProviderMessage = 300
 
-    /// The error for a non-2xx reply. `type` is the provider's error type (Bedrock's `x-amzn-ErrorType`, OpenAI's
+    /// The error for a non-2xx reply (a 4xx whose type says throttling, not-ready, timeout or Bedrock's
+    /// ServiceQuotaExceededException — "resubmit your request later" — is transient too). `type` is the provider's error type (Bedrock's `x-amzn-ErrorType`, OpenAI's
     /// `error.type`/`code`), `message` its message.
     func error(status: Int, type: String?, message: String?, retryAfter: String?) -> StageError {
         let kind = type.map { Self.oneLine($0) }.flatMap { $0.isEmpty ? nil : $0 }
-        let transientType = kind.map { ["throttl", "notready", "timeout", "unavailable", "rate_limit", "overloaded", "internal"]
+        let transientType = kind.map { ["throttl", "notready", "timeout", "unavailable", "rate_limit", "overloaded", "internal", "servicequotaexceeded"]
             .contains(where: $0.lowercased().contains) } ?? false
         let wait = Self.retryAfterSeconds(retryAfter)
         switch status {

@@ -8,10 +8,11 @@ public struct Recipient: Sendable, Equatable, Hashable {
     public var name: String?
 }
 
-/// Works out who receives a call's report from the BID's `notification_config` rows: the agent (`agent_self`: the
-/// webhook's agent_email / agent_phone, else their `agent_profiles` row), the agent's supervisors (`supervisor`: the
-/// supervisors of the agent's group — the profile's `supervisor_group`, else the call's `group_name`), or a fixed
-/// address (`custom_email`). Each (channel, address) appears once.
+/// Works out who receives a call's report from the BID's `notification_config` rows: the agent (`agent_self`: e-mail
+/// to the webhook's agent_email, else their `agent_profiles` e-mail; WhatsApp to the profile's WhatsApp number when one
+/// is set — it is explicitly a WhatsApp number — else the webhook's agent_phone, else the profile's phone), the
+/// agent's supervisors (`supervisor`: the supervisors of the agent's group — the profile's `supervisor_group`, else the
+/// call's `group_name`), or a fixed address (`custom_email`). Each (channel, address) appears once.
 enum ReportRecipients {
     static func resolve(configs: [NotificationConfig], call: Call, profile: AgentProfile?, supervisors: [AgentProfile]) -> [Recipient] {
         var result: [Recipient] = []

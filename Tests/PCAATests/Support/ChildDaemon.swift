@@ -69,7 +69,7 @@ final class ChildDaemon: @unchecked Sendable {
         process.standardOutput = handle
         try process.run()
         lock.withLock { self.process = process }
-        let healthy = await eventually(timeout: 30) {
+        let healthy = await eventually(timeout: 60) {
             (try? await client.send(HTTPRequest(url: baseURL + "/health", timeout: 2)))?.status == 200
         }
         guard healthy else { throw TestFailure("daemon did not become healthy; see \(log)") }

@@ -43,7 +43,7 @@ final class TestSMTPServer: @unchecked Sendable {
         process.standardError = log
         try process.run()
         let portFile = directory + "/port"
-        let ready = await eventually(timeout: 30) { FileManager.default.fileExists(atPath: portFile) || !process.isRunning }
+        let ready = await eventually(timeout: 60) { FileManager.default.fileExists(atPath: portFile) || !process.isRunning }
         guard ready, let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) else {
             process.terminate()
             let output = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
