@@ -47,7 +47,7 @@ public enum PipelineServices {
         services += [
             DigestScheduler(database: database, producer: DigestProducer(database: database, providers: providers, templates: templates),
                             interval: .seconds(config.notify.digestCheckIntervalSeconds), catchUpHours: config.notify.digestCatchUpHours),
-            AlertMonitor(database: database, queue: queue, alerts: alerts, settings: config.alerts),
+            AlertMonitor(database: database, queue: queue, alerts: alerts, settings: config.alerts, dataDir: config.storage.dataDir),
             AlertSender(alerts: alerts, settings: config.alerts, providers: providers, dataDir: config.storage.dataDir, templates: templates),
         ]
         return services

@@ -71,3 +71,17 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// Transcription outcomes since `since`: attempts that failed (a retry scheduled or dead) and all finished
+    /// attempts (seed §10.2: transcription failure rate over an hour).
+    public func transcriptionOutcomes(since: Date) async throws -> (failed: Int, total: Int) {
+        try await writer.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT SUM(status != 'success') AS failed, COUNT(*) AS total FROM processing_log
+                WHERE stage = 'transcribe' AND status IN ('success', 'retry_scheduled', 'dead') AND created_at >= ?
+                """, arguments: [DatabaseTimestamp(since)])
+            return ((row?["failed"] as Int?) ?? 0, (row?["total"] as Int?) ?? 0)
+        }
+    }
+}

@@ -157,7 +157,10 @@ import Testing
         config.alerts.stuckCallMinutes = 10_080
         config.alerts.analysisFailureStreak = 1000
         config.alerts.checkIntervalSeconds = 3600
+        config.alerts.diskUsagePercent = 100
+        config.alerts.transcriptionFailurePercent = 100
         var settings = config.alerts
+        settings.transcriptionFailurePercent = 20
         settings.stuckCallMinutes = 30
         settings.analysisFailureStreak = 3
         let daemon = try await TestDaemon.start(config: config)
@@ -170,7 +173,7 @@ import Testing
                 """, arguments: [old, old])
         }
         let monitor = AlertMonitor(database: daemon.database, queue: PipelineServices.queue(config: config, database: daemon.database),
-                                   alerts: daemon.alerts, settings: settings)
+                                   alerts: daemon.alerts, settings: settings, dataDir: config.storage.dataDir)
         #expect(await monitor.check(now: Date()) == ["calls_stuck"])
         #expect(await monitor.check(now: Date()).isEmpty, "the same incident within the cooldown raises nothing")
         let ops = config.storage.dataDir + "/outbox/_ops/alerts"
@@ -184,7 +187,7 @@ import Testing
         let restarted = try await TestDaemon.start(config: config)
         defer { Task { await restarted.stop() } }
         let again = AlertMonitor(database: restarted.database, queue: PipelineServices.queue(config: config, database: restarted.database),
-                                 alerts: restarted.alerts, settings: settings)
+                                 alerts: restarted.alerts, settings: settings, dataDir: config.storage.dataDir)
         #expect(await again.check(now: Date()).isEmpty)
         let cooldown = try await restarted.database.writer.read { db in
             try Row.fetchOne(db, sql: "SELECT suppressed FROM alert_state WHERE kind = 'calls_stuck' AND scope = 'A'")
@@ -201,5 +204,19 @@ import Testing
             }
         }
         #expect(await again.check(now: Date()) == ["analysis_failing"])
+
+        // Over a fifth of the last hour's transcriptions failing (7 of 10), and a disk past its mark.
+        try await restarted.database.writer.write { db in
+            for attempt in 0..<10 {
+                try db.execute(sql: """
+                    INSERT INTO processing_log (bid, callid, stage, status, attempt, created_at) VALUES ('A', ?, 'transcribe', ?, 1, ?)
+                    """, arguments: ["t\(attempt)", attempt < 3 ? "success" : "retry_scheduled", DatabaseTimestamp(Date())])
+            }
+        }
+        var strict = settings
+        strict.diskUsagePercent = 0
+        let watchful = AlertMonitor(database: restarted.database, queue: PipelineServices.queue(config: config, database: restarted.database),
+                                    alerts: restarted.alerts, settings: strict, dataDir: config.storage.dataDir)
+        #expect(await watchful.check(now: Date()) == ["transcription_failing", "disk_full"])
     }
 }

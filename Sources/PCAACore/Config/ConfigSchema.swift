@@ -265,6 +265,10 @@ enum ConfigSchema {
             field("alerts", "queue_depth_minutes", .int) { c, v throws(ConfigReason) in c.alerts.queueDepthMinutes = try v.asInt(0...1440) },
             field("alerts", "stuck_call_minutes", .int) { c, v throws(ConfigReason) in c.alerts.stuckCallMinutes = try v.asInt(1...10_080) },
             field("alerts", "analysis_failure_streak", .int) { c, v throws(ConfigReason) in c.alerts.analysisFailureStreak = try v.asInt(1...1000) },
+            field("alerts", "transcription_failure_percent", .double) { c, v throws(ConfigReason) in
+                c.alerts.transcriptionFailurePercent = try v.asDouble(0...100)
+            },
+            field("alerts", "disk_usage_percent", .double) { c, v throws(ConfigReason) in c.alerts.diskUsagePercent = try v.asDouble(1...100) },
             field("alerts", "check_interval_s", .int) { c, v throws(ConfigReason) in c.alerts.checkIntervalSeconds = try v.asInt(1...3600) },
             // [notify]
             field("notify", "templates_dir", .string) { c, v throws(ConfigReason) in c.notify.templatesDir = try nonEmpty(v) },

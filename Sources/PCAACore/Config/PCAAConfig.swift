@@ -228,6 +228,10 @@ public struct PCAAConfig: Sendable, Equatable {
         public var queueDepthMinutes = 5
         public var stuckCallMinutes = 30
         public var analysisFailureStreak = 3
+        /// Alert when more than this share of the last hour's transcription attempts failed (at least 10 attempts).
+        public var transcriptionFailurePercent = 20.0
+        /// Alert when the disk holding the data directory is fuller than this.
+        public var diskUsagePercent = 80.0
         /// How often the conditions are checked.
         public var checkIntervalSeconds = 60
 

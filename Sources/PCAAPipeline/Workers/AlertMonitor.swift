@@ -6,21 +6,26 @@ import ServiceLifecycle
 
 /// Evaluates the seed §10.2 conditions the pipeline can see, every `check_interval_s`: the queue deeper than
 /// `queue_depth_limit` for `queue_depth_minutes`; calls stuck in a running state for `stuck_call_minutes`; a BID
-/// whose last `analysis_failure_streak` analysis attempts all failed. (Dead jobs and storage errors are raised
-/// where they happen.) The ``AlertGate`` turns a lasting condition into one alert per cooldown.
+/// whose last `analysis_failure_streak` analysis attempts all failed; more than `transcription_failure_percent` of
+/// the last hour's transcription attempts failing (with at least 10 attempts); the data directory's disk fuller
+/// than `disk_usage_percent`. (Dead jobs and storage errors are raised where they happen.) The ``AlertGate`` turns
+/// a lasting condition into one alert per cooldown.
 public struct AlertMonitor: Service {
     let database: AppDatabase
     let queue: JobQueue
     let alerts: AlertGate
     let settings: PCAAConfig.Alerts
+    let dataDir: String
     let logger: Logger
     private let state = DepthState()
 
-    public init(database: AppDatabase, queue: JobQueue, alerts: AlertGate, settings: PCAAConfig.Alerts, logger: Logger = Logger(label: "alerts")) {
+    public init(database: AppDatabase, queue: JobQueue, alerts: AlertGate, settings: PCAAConfig.Alerts, dataDir: String,
+                logger: Logger = Logger(label: "alerts")) {
         self.database = database
         self.queue = queue
         self.alerts = alerts
         self.settings = settings
+        self.dataDir = dataDir
         self.logger = logger
     }
 
@@ -61,8 +66,22 @@ public struct AlertMonitor: Service {
                     raised.append("analysis_failing")
                 }
             }
+
+            let outcomes = try await database.transcriptionOutcomes(since: now.addingTimeInterval(-3600))
+            if outcomes.total >= 10, Double(outcomes.failed) / Double(outcomes.total) * 100 > settings.transcriptionFailurePercent {
+                let share = Int((Double(outcomes.failed) / Double(outcomes.total) * 100).rounded())
+                if await alerts.raise("transcription_failing", bid: nil,
+                                      message: "\(outcomes.failed) of \(outcomes.total) transcription attempts in the last hour failed (\(share)%)") {
+                    raised.append("transcription_failing")
+                }
+            }
         } catch {
             logger.error("alert_check_failed", metadata: ["error": "\(error)"])
+        }
+        if let used = DiskUsage.usedPercent(path: dataDir), used > settings.diskUsagePercent {
+            if await alerts.raise("disk_full", bid: nil, message: "the disk holding \(dataDir) is \(Int(used.rounded()))% full") {
+                raised.append("disk_full")
+            }
         }
         return raised
     }
