@@ -134,15 +134,20 @@ extension AppDatabase {
             for row in NotificationConfig.defaults(bid: bid, now: now) { try row.insert(db) }
         }
         if try QualityParameter.filter(Column("bid") == bid).fetchCount(db) == 0 {
-            for (position, item) in QualityTemplates.template(named: template).enumerated() {
-                let parameter = QualityParameter(
-                    id: nil, bid: bid, name: item.name, description: item.description, weight: item.weight,
-                    cuePhrases: String(decoding: try JSONEncoder().encode(item.cuePhrases), as: UTF8.self),
-                    autoFail: item.autoFail, kind: item.kind.rawValue, speaker: SpeakerRole.agent.rawValue, window: item.window.rawValue,
-                    position: position, enabled: true, createdAt: now, updatedAt: now
-                )
-                try parameter.insert(db)
-            }
+            try Self.insertTemplate(db, bid: bid, template: template, now: now)
+        }
+    }
+
+    /// Writes a quality template's items as the BID's rubric rows.
+    static func insertTemplate(_ db: Database, bid: String, template: String, now: Date) throws {
+        for (position, item) in QualityTemplates.template(named: template).enumerated() {
+            let parameter = QualityParameter(
+                id: nil, bid: bid, name: item.name, description: item.description, weight: item.weight,
+                cuePhrases: String(decoding: try JSONEncoder().encode(item.cuePhrases), as: UTF8.self),
+                autoFail: item.autoFail, kind: item.kind.rawValue, speaker: SpeakerRole.agent.rawValue, window: item.window.rawValue,
+                position: position, enabled: true, createdAt: now, updatedAt: now
+            )
+            try parameter.insert(db)
         }
     }
 }
