@@ -79,6 +79,33 @@ import Testing
         }
     }
 
+    @Test func notifierWhatsAppSendsTheReportThroughTheCloudAPI() async throws {
+        let fake = FakeWhatsApp(replies: [])
+        try await fake.run { base in
+            let recordings = try await TestRecordings.start()
+            defer { Task { await recordings.stop() } }
+            var config = TestDaemon.testConfig()
+            config.defaults.notifier = "whatsapp"
+            var registry = TestProviders.registry(dataDir: config.storage.dataDir)
+            registry.notifiers["whatsapp"] = WhatsAppNotifierTests.notifier(base)
+            let daemon = try await TestDaemon.start(config: config, providers: registry)
+            defer { Task { await daemon.stop() } }
+            let secret = try await daemon.activate("6004")
+            // notification_config still says e-mail: `notifier = "whatsapp"` sends everything on WhatsApp instead.
+            #expect(try await daemon.postCall(CallPayload(bid: "6004", callid: "77004", recordingURL: recordings.url("77004")), secret: secret).status == 200)
+            #expect(await eventually { (try? await daemon.callState("6004", "77004")) == .notified })
+            let requests = fake.requests
+            try #require(requests.count == 1)
+            #expect(requests[0].problems.isEmpty, "\(requests[0].problems)")
+            #expect(requests[0].json["to"] as? String == "919876543210", "the webhook's agent_phone, with the country code")
+            let body = ((requests[0].json["text"] as? [String: Any])?["body"] as? String) ?? ""
+            #expect(body.contains("Call Quality Report") && body.contains("Your Score:"))
+            let log = try await daemon.database.notifications(bid: "6004", callid: "77004")
+            #expect(log.map(\.channel) == ["whatsapp"] && log.first?.providerMessageId?.hasPrefix("wamid.") == true)
+            #expect(!FileManager.default.fileExists(atPath: daemon.config.storage.dataDir + "/outbox/6004"))
+        }
+    }
+
     @Test func outboxReportIsReadableAndProfilesFillMissingContacts() async throws {
         let recordings = try await TestRecordings.start()
         defer { Task { await recordings.stop() } }

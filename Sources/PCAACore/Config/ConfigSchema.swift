@@ -36,8 +36,9 @@ enum ConfigSchema {
 
     static let sttProviders = ["local", "sarvam", "deepgram", "whisper", "drill", "none"]
     static let analyzers = ["metrics", "rules", "bedrock", "openai"]
-    /// `outbox` writes every message to files; `live` sends e-mail over SMTP and WhatsApp through the Cloud API
-    /// (`email` and `whatsapp` are accepted as older names for `live`); `none` sends nothing.
+    /// `outbox` writes every message to files; `live` sends e-mail over SMTP and WhatsApp through the Cloud API on the
+    /// channels each BID's notification_config names; `email` / `whatsapp` send everything on that one channel;
+    /// `none` sends nothing.
     static let notifiers = ["outbox", "live", "email", "whatsapp", "none"]
 
     static var fields: [ConfigField] {

@@ -53,7 +53,8 @@ public struct DigestProducer: Sendable {
     /// Builds and delivers the day's digests. A group whose digest was already sent is left alone unless `force`.
     public func produce(bid: String, period: String, schedule: NotificationConfig, force: Bool = false) async throws -> [Result] {
         let zone = TimeZone(identifier: schedule.timezone) ?? TimeZone(identifier: "Asia/Kolkata")!
-        let mode = DeliveryMode(setting: try await database.bidConfig(bid: bid)?.notifier ?? "outbox")
+        let notifier = try await database.bidConfig(bid: bid)?.notifier ?? "outbox"
+        let mode = DeliveryMode(setting: notifier)
         let configs = try await database.notificationConfigs(bid: bid, kind: .supervisorDigest)
         var results: [Result] = []
         for digest in try await digests(bid: bid, period: period, timeZone: zone) {
@@ -66,7 +67,7 @@ public struct DigestProducer: Sendable {
             var recipients: [Recipient] = []
             for config in configs {
                 let supervisors = config.recipientType == .supervisor ? try await database.supervisors(bid: bid, group: digest.group) : []
-                for channel in config.channels {
+                for channel in DeliveryMode.channels(of: config, setting: notifier) {
                     let addresses: [(String?, String?)] = switch config.recipientType {
                     case .supervisor: supervisors.map { (channel == "email" ? $0.email : ($0.whatsapp ?? $0.phone), $0.agentName) }
                     case .customEmail: channel == "email" ? [(config.customEmail, nil)] : []

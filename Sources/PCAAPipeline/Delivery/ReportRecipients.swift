@@ -14,7 +14,8 @@ public struct Recipient: Sendable, Equatable, Hashable {
 /// agent's supervisors (`supervisor`: the supervisors of the agent's group — the profile's `supervisor_group`, else the
 /// call's `group_name`), or a fixed address (`custom_email`). Each (channel, address) appears once.
 enum ReportRecipients {
-    static func resolve(configs: [NotificationConfig], call: Call, profile: AgentProfile?, supervisors: [AgentProfile]) -> [Recipient] {
+    static func resolve(configs: [NotificationConfig], call: Call, profile: AgentProfile?, supervisors: [AgentProfile],
+                        notifier: String = "outbox") -> [Recipient] {
         var result: [Recipient] = []
         func add(_ channel: String, _ address: String?, _ name: String?) {
             guard let address = address?.trimmingCharacters(in: .whitespaces), !address.isEmpty else { return }
@@ -22,7 +23,7 @@ enum ReportRecipients {
             if !result.contains(where: { $0.channel == channel && $0.address.lowercased() == address.lowercased() }) { result.append(recipient) }
         }
         for config in configs {
-            for channel in config.channels {
+            for channel in DeliveryMode.channels(of: config, setting: notifier) {
                 switch config.recipientType {
                 case .agentSelf:
                     let name = call.agentName ?? profile?.agentName

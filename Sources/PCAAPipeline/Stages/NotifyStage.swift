@@ -31,7 +31,8 @@ public struct NotifyStage: StageProcessor {
         let supervisors = configs.contains { $0.recipientType == .supervisor } ? try await group.asyncMap {
             try await database.supervisors(bid: call.bid, group: $0)
         } ?? [] : []
-        let recipients = ReportRecipients.resolve(configs: configs, call: call, profile: profile, supervisors: supervisors)
+        let recipients = ReportRecipients.resolve(configs: configs, call: call, profile: profile, supervisors: supervisors,
+                                                 notifier: config.notifier)
         guard !recipients.isEmpty else {
             return StageCommit(note: "no_recipient: no agent_email/agent_phone in the webhook and no agent_profiles entry")
         }
