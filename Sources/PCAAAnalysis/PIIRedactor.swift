@@ -22,12 +22,12 @@ public enum PIIRedactor {
     public static let email = "[email]"
     public static let pan = "[pan]"
 
-    // Patterns are compiled once; NSRegularExpression is thread-safe for matching.
-    nonisolated(unsafe) private static let emailPattern = try! NSRegularExpression(
+    // Patterns are compiled once; NSRegularExpression is Sendable and thread-safe for matching.
+    private static let emailPattern = try! NSRegularExpression(
         pattern: #"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"#)
-    nonisolated(unsafe) private static let panPattern = try! NSRegularExpression(pattern: #"\b[A-Za-z]{5}[0-9]{4}[A-Za-z]\b"#)
-    nonisolated(unsafe) private static let digitsPattern = try! NSRegularExpression(pattern: #"\+?\d(?:[ .\-]?\d){6,}"#)
-    nonisolated(unsafe) private static let spokenPattern = try! NSRegularExpression(
+    private static let panPattern = try! NSRegularExpression(pattern: #"\b[A-Za-z]{5}[0-9]{4}[A-Za-z]\b"#)
+    private static let digitsPattern = try! NSRegularExpression(pattern: #"\+?\d(?:[ .\-]?\d){6,}"#)
+    private static let spokenPattern = try! NSRegularExpression(
         pattern: #"\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)[\s,\-]+){6,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"#,
         options: [.caseInsensitive])
 

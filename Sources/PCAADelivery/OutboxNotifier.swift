@@ -25,7 +25,7 @@ public struct OutboxNotifier: Notifier {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             // .atomic writes a temporary file and renames it: a reader never sees half a message.
-            let content = isWhatsApp ? try Self.whatsAppJSON(message) : Data(Self.render(message, key: key).utf8)
+            let content = isWhatsApp ? try Self.whatsAppJSON(message) : Data(Self.render(message).utf8)
             try content.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw StageError.transient("outbox_write_failed", "cannot write \(path): \(error.localizedDescription)")
@@ -76,7 +76,7 @@ public struct OutboxNotifier: Notifier {
 
     /// The message as the e-mail channel would build it (same headers, `multipart/alternative` text + HTML when
     /// there is HTML), but with 8-bit bodies so the file reads as plain text in any editor.
-    static func render(_ message: OutboundMessage, key: String) -> String {
+    static func render(_ message: OutboundMessage) -> String {
         let boundary = "=_pcaa_" + EmailMessageBuilder.randomBoundaryToken()
         var headers = [
             "Date: " + EmailMessageBuilder.rfc5322Date(Date(), timeZone: TimeZone(identifier: "Asia/Kolkata") ?? .gmt),
