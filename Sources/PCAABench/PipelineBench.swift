@@ -46,7 +46,7 @@ public struct PipelineBench: Sendable {
                 let finished = (try? await database.writer.read { db in
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM calls WHERE completed_at IS NOT NULL")
                 }) ?? 0
-                samples.append((finished ?? 0, ProcessMemory.residentBytes))
+                samples.append((finished, ProcessMemory.residentBytes))
                 try? await Task.sleep(for: .milliseconds(500))
             }
             return samples

@@ -44,7 +44,7 @@ public struct AudioDecoder: Sendable, Equatable {
         process.arguments = arguments(input: input, output: temporary)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         defer { try? logHandle.close() }
         process.standardError = logHandle

@@ -50,7 +50,7 @@ struct PipelineController<Context: RequestContext> {
         let integrity = (try? await environment.database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }) ?? "unreadable"
         let depths = try await environment.queue.depths()
         return try JSONResponse.make(HealthBody(status: integrity == "ok" ? "ok" : "degraded", version: PCAAVersion.current,
-                                            database: integrity ?? "unknown", queue: Self.render(depths)))
+                                            database: integrity, queue: Self.render(depths)))
     }
 
     @Sendable func stuckCalls(request: Request, context: Context) async throws -> Response {
