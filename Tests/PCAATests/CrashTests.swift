@@ -61,6 +61,10 @@ import Testing
     /// After the daemon stopped: no job left running, each call notified once, the file intact.
     static func checkStore(_ daemon: ChildDaemon, sent: [Sent]) throws {
         let database = try AppDatabase.open(path: daemon.databasePath, synchronous: "normal")
+        let (deliveries, unsent) = try database.writer.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notifications WHERE kind = 'agent_report'") ?? -1,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notifications WHERE status != 'sent'") ?? -1)
+        }
         let (running, duplicateNotifies, notified, integrity) = try database.writer.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE state = 'running'") ?? -1,
              try Int.fetchOne(db, sql: """
@@ -79,6 +83,7 @@ import Testing
                 .filter { $0.hasSuffix(".eml") }.count ?? 0
         }
         #expect(outboxFiles == notified, "one outbox message per notified call")
+        #expect(deliveries == notified && unsent == 0, "one delivery-log row per notified call, each sent")
     }
 
     @Test func killNineAtRandomPointsLosesNothing() async throws {
