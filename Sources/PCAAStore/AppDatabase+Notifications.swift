@@ -61,29 +61,18 @@ extension AppDatabase {
         try await writer.read { db in try NotificationRecord.filter(Column("idempotency_key") == key).fetchOne(db) }
     }
 
-    /// Marks a delivery as under way (creating its row, counting the attempt) unless it was already sent; returns the
-    /// row as it stood before, so a caller finding `sent` skips the delivery.
-    public func beginDelivery(key: String, bid: String, callid: String?, kind: String, channel: String, recipient: String,
-                              now: Date = Date()) async throws -> NotificationRecord? {
-        try await writer.write { db in
-            let existing = try NotificationRecord.filter(Column("idempotency_key") == key).fetchOne(db)
-            if let existing, existing.status == .sent { return existing }
-            var row = existing ?? NotificationRecord(
-                id: nil, bid: bid, callid: callid, kind: kind, channel: channel, recipient: recipient, idempotencyKey: key, status: .sending,
-                providerMessageId: nil, detail: nil, attempts: 0, error: nil, createdAt: now, updatedAt: now, sentAt: nil)
-            row.status = .sending
+    /// Writes delivery outcomes to the log (inside the caller's transaction): a new row per key, or the existing one
+    /// updated with one more attempt. A `sent` row is never turned back into a failure.
+    public static func recordDeliveries(_ db: Database, _ entries: [DeliveryLogEntry], now: Date = Date()) throws {
+        for entry in entries {
+            var row = try NotificationRecord.filter(Column("idempotency_key") == entry.key).fetchOne(db) ?? NotificationRecord(
+                id: nil, bid: entry.bid, callid: entry.callid, kind: entry.kind, channel: entry.channel, recipient: entry.recipient,
+                idempotencyKey: entry.key, status: .failed, providerMessageId: nil, detail: nil, attempts: 0, error: nil, createdAt: now,
+                updatedAt: now, sentAt: nil)
+            if row.status == .sent { continue }
             row.attempts += 1
             row.updatedAt = now
-            try row.save(db)
-            return existing
-        }
-    }
-
-    /// Records the outcome of a delivery begun with ``beginDelivery``.
-    public func finishDelivery(key: String, receipt: DeliveryReceipt?, error: String?, now: Date = Date()) async throws {
-        try await writer.write { db in
-            guard var row = try NotificationRecord.filter(Column("idempotency_key") == key).fetchOne(db) else { return }
-            if let receipt {
+            if let receipt = entry.receipt {
                 row.status = .sent
                 row.providerMessageId = receipt.providerMessageID
                 row.detail = receipt.detail
@@ -91,11 +80,16 @@ extension AppDatabase {
                 row.sentAt = now
             } else {
                 row.status = .failed
-                row.error = error
+                row.error = entry.error
             }
-            row.updatedAt = now
             try row.save(db)
         }
+    }
+
+    /// ``recordDeliveries(_:_:now:)`` in a transaction of its own.
+    public func recordDeliveries(_ entries: [DeliveryLogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await writer.write { db in try Self.recordDeliveries(db, entries) }
     }
 
     /// The delivery log of one call.

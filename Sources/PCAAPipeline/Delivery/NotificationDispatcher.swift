@@ -3,10 +3,11 @@ import Logging
 import PCAACore
 import PCAAStore
 
-/// Sends messages at most once per idempotency key: the `notifications` log is checked before and written after
-/// each delivery, so a job that runs twice (a retry, a rescued lease) does not send again. A crash between a
-/// provider accepting a message and the log row being written can still repeat that one message (at-least-once);
-/// the outbox and e-mail Message-IDs are derived from the key, so a repeat is recognisable.
+/// Sends messages at most once per idempotency key: the `notifications` log is read before each delivery and the
+/// outcome written after it — by the notify stage inside the transaction that completes its job (so the hot path
+/// costs no extra commit), by ``send(_:kind:mode:)`` on its own for digests. A crash between a provider accepting a
+/// message and the log row being written can still repeat that one message (at-least-once); the outbox and e-mail
+/// Message-IDs are derived from the key, so a repeat is recognisable.
 public struct NotificationDispatcher: Sendable {
     /// What happened to one message.
     public enum Outcome: Sendable, Equatable {
@@ -14,6 +15,12 @@ public struct NotificationDispatcher: Sendable {
         /// Sent by an earlier run; not sent again.
         case alreadySent(providerMessageID: String?)
         case failed(StageError)
+    }
+
+    /// An outcome and the log row it calls for (nil when nothing was attempted).
+    public struct Delivery: Sendable {
+        public let outcome: Outcome
+        public let entry: DeliveryLogEntry?
     }
 
     let database: AppDatabase
@@ -26,24 +33,32 @@ public struct NotificationDispatcher: Sendable {
         self.logger = logger
     }
 
-    /// Delivers `message` through `mode` (the outbox, or the live channel its `channel` names) unless its key was sent.
+    /// Delivers and logs at once (digests, commands).
     public func send(_ message: OutboundMessage, kind: String, mode: DeliveryMode) async -> Outcome {
-        guard mode != .none else { return .failed(.permanent("delivery_disabled", "delivery is switched off")) }
-        let notifier: any Notifier
-        if mode == .outbox {
-            guard let outbox = providers.notifier(named: "outbox") else { return .failed(.permanent("outbox_missing", "no outbox")) }
-            notifier = outbox
-        } else {
-            guard let live = providers.notifier(named: message.channel) else { return .failed(.permanent("channel_missing", "no \(message.channel)")) }
-            notifier = live
+        let delivery = await deliver(message, kind: kind, mode: mode)
+        if let entry = delivery.entry {
+            do {
+                try await database.recordDeliveries([entry])
+            } catch {
+                // The message went out but the log could not say so: a retry may send it again. Say so loudly.
+                logger.error("notification_log_write_failed", metadata: ["bid": "\(message.bid)", "channel": "\(message.channel)", "error": "\(error)"])
+            }
         }
+        return delivery.outcome
+    }
+
+    /// Delivers `message` through `mode` (the outbox, or the live channel its `channel` names) unless its key was
+    /// sent; the caller writes `entry` to the log.
+    public func deliver(_ message: OutboundMessage, kind: String, mode: DeliveryMode) async -> Delivery {
+        guard mode != .none else { return Delivery(outcome: .failed(.permanent("delivery_disabled", "delivery is switched off")), entry: nil) }
+        let notifier: (any Notifier)? = mode == .outbox ? providers.notifier(named: "outbox") : providers.notifier(named: message.channel)
+        guard let notifier else { return Delivery(outcome: .failed(.permanent("channel_missing", "no \(message.channel) channel")), entry: nil) }
         do {
-            let before = try await database.beginDelivery(
-                key: message.idempotencyKey, bid: message.bid, callid: message.callid, kind: kind, channel: message.channel,
-                recipient: message.recipient)
-            if let before, before.status == .sent { return .alreadySent(providerMessageID: before.providerMessageId) }
+            if let earlier = try await database.notification(key: message.idempotencyKey), earlier.status == .sent {
+                return Delivery(outcome: .alreadySent(providerMessageID: earlier.providerMessageId), entry: nil)
+            }
         } catch {
-            return .failed(.transient("notification_log_unavailable", "cannot read the delivery log: \(error)"))
+            return Delivery(outcome: .failed(.transient("notification_log_unavailable", "cannot read the delivery log: \(error)")), entry: nil)
         }
         let outcome: Outcome
         do {
@@ -53,32 +68,24 @@ public struct NotificationDispatcher: Sendable {
         } catch {
             outcome = .failed(.transient("delivery_failed", "\(error)"))
         }
-        var receipt: DeliveryReceipt?
-        var failure: String?
-        switch outcome {
-        case .sent(let accepted): receipt = accepted
-        case .failed(let error): failure = "\(error.code): \(error.message)"
-        case .alreadySent: break
-        }
-        do {
-            try await database.finishDelivery(key: message.idempotencyKey, receipt: receipt, error: failure)
-        } catch {
-            // The message went out but the log could not say so: a retry may send it again. Say so loudly.
-            logger.error("notification_log_write_failed", metadata: ["bid": "\(message.bid)", "channel": "\(message.channel)", "error": "\(error)"])
-        }
+        var entry = DeliveryLogEntry(key: message.idempotencyKey, bid: message.bid, callid: message.callid, kind: kind, channel: message.channel,
+                                     recipient: message.recipient, receipt: nil, error: nil)
         var metadata: Logger.Metadata = ["bid": "\(message.bid)", "kind": "\(kind)", "channel": "\(message.channel)", "mode": "\(mode.rawValue)"]
         if let callid = message.callid { metadata["callid"] = "\(callid)" }
         switch outcome {
-        case .sent(let accepted):
-            metadata["message_id"] = "\(accepted.providerMessageID)"
-            if let detail = accepted.detail { metadata["detail"] = "\(detail)" }
+        case .sent(let receipt):
+            entry.receipt = receipt
+            metadata["message_id"] = "\(receipt.providerMessageID)"
+            if let detail = receipt.detail { metadata["detail"] = "\(detail)" }
             logger.info("notification_sent", metadata: metadata)
         case .failed(let error):
+            entry.error = "\(error.code): \(error.message)"
             metadata["error_code"] = "\(error.code)"
             metadata["error"] = "\(error.message)"
             logger.warning("notification_failed", metadata: metadata)
-        case .alreadySent: break
+        case .alreadySent:
+            break
         }
-        return outcome
+        return Delivery(outcome: outcome, entry: entry)
     }
 }

@@ -50,6 +50,7 @@ public struct NotifyStage: StageProcessor {
         var sent: [String] = []
         var permanent: [StageError] = []
         var transient: StageError?
+        var log: [DeliveryLogEntry] = []
         for recipient in recipients {
             let message = OutboundMessage(
                 channel: recipient.channel, recipient: recipient.address, recipientName: recipient.name, subject: view.subject,
@@ -59,19 +60,30 @@ public struct NotifyStage: StageProcessor {
                                                                                      bodyParameters: view.templateParameters) : nil,
                 idempotencyKey: "\(call.bid)|\(call.callid)|agent_report|\(recipient.channel)|\(recipient.address.lowercased())",
                 bid: call.bid, callid: call.callid)
-            switch await dispatcher.send(message, kind: "agent_report", mode: mode) {
+            let delivery = await dispatcher.deliver(message, kind: "agent_report", mode: mode)
+            if let entry = delivery.entry { log.append(entry) }
+            switch delivery.outcome {
             case .sent(let receipt): sent.append("\(recipient.channel):\(receipt.providerMessageID)")
             case .alreadySent(let id): sent.append("\(recipient.channel):\(id ?? "sent")(earlier)")
             case .failed(let error) where error.kind == .transient: transient = transient ?? error
             case .failed(let error): permanent.append(error)
             }
         }
-        if let transient { throw transient }
+        // On failure the job does not commit: what was delivered is logged now, so the retry does not send it again.
+        if let transient {
+            try? await database.recordDeliveries(log)
+            throw transient
+        }
         if sent.isEmpty, let first = permanent.first {
+            try? await database.recordDeliveries(log)
             throw StageError.permanent(first.code, "no recipient could be reached: " + permanent.map(\.message).joined(separator: "; "))
         }
         let failures = permanent.isEmpty ? "" : " failed=" + permanent.map(\.code).joined(separator: ",")
-        return StageCommit(note: "mode=\(mode.rawValue) sent=\(sent.count)\(failures)")
+        // On success the log rows go into the transaction that completes the job.
+        let entries = log
+        return StageCommit(note: "mode=\(mode.rawValue) sent=\(sent.count)\(failures)") { db in
+            try AppDatabase.recordDeliveries(db, entries)
+        }
     }
 }
 
