@@ -1,5 +1,6 @@
 import Foundation
 import PCAACore
+import PCAASandbox
 import Testing
 
 @Suite struct SignatureTests {
@@ -69,6 +70,19 @@ import Testing
 }
 
 @Suite struct TimestampTests {
+    @Test func printsLikeFoundationsISO8601Formatter() {
+        let reference = ISO8601DateFormatter()
+        reference.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var random = SeededGenerator(seed: 8601)
+        for _ in 0..<2000 {
+            // Whole milliseconds between 1970 and 2100, where both agree exactly.
+            let millis = Double(random.next() % 4_102_444_800_000)
+            let date = Date(timeIntervalSince1970: millis / 1000)
+            #expect(Timestamp.iso8601(date) == reference.string(from: date))
+        }
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+    }
+
     @Test func parsesISOAndMcubeNativeTimes() throws {
         let utc = try #require(Timestamp.parse("2026-03-11T12:33:40Z"))
         #expect(Timestamp.parse("2026-03-11T18:03:40+05:30") == utc)

@@ -64,10 +64,19 @@ public enum Timestamp {
         return date.addingTimeInterval(fraction - Double(offsetSeconds))
     }
 
-    /// `2026-03-11T12:33:40.123Z`.
+    /// `2026-03-11T12:33:40.123Z` (UTC, milliseconds), formatted by hand: an `ISO8601DateFormatter` per call showed
+    /// up in profiles of the API and the logs.
     public static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let millisTotal = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(millisTotal >= 0 ? millisTotal / 1000 : (millisTotal - 999) / 1000)
+        let millis = Int(millisTotal - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(millis, 3))Z"
     }
 }

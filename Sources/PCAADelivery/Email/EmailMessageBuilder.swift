@@ -60,12 +60,13 @@ struct EmailMessageBuilder: Sendable {
 
     /// `Thu, 12 Mar 2026 10:15:00 +0530`.
     static func rfc5322Date(_ date: Date, timeZone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        return formatter.string(from: date)
+        let local = LocalClock(date, timeZone)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let offset = abs(local.offsetSeconds) / 60
+        return "\(days[local.weekday]), \(local.two(local.day)) \(months[local.month - 1]) \(local.year) "
+            + "\(local.two(local.hour)):\(local.two(local.minute)):\(local.two(local.second)) "
+            + (local.offsetSeconds < 0 ? "-" : "+") + local.two(offset / 60) + local.two(offset % 60)
     }
 
     /// `pcaa.<32 hex>@<domain>`: the same idempotency key always gives the same id, and the key itself (which may

@@ -105,11 +105,8 @@ public struct AgentReportView: Sendable {
 
     /// `2026-03-11 18:03 IST` style, in the BID's zone.
     static func localTime(_ date: Date, _ zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let local = LocalClock(date, zone)
         let abbreviation = zone.identifier == "Asia/Kolkata" ? "IST" : (zone.abbreviation(for: date) ?? zone.identifier)
-        return formatter.string(from: date) + " " + abbreviation
+        return "\(local.dateString) \(local.two(local.hour)):\(local.two(local.minute)) \(abbreviation)"
     }
 }
