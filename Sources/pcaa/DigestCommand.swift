@@ -23,13 +23,13 @@ struct DigestCommand: AsyncParsableCommand {
         let database = try AppDatabase.open(config: config)
         guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
         let schedule = try await database.notificationConfigs(bid: bid, kind: .supervisorDigest).first
-        let zone = TimeZone(identifier: schedule?.timezone ?? "Asia/Kolkata") ?? TimeZone(identifier: "Asia/Kolkata")!
+        let zone = TimeZone(identifier: schedule?.timezone ?? "Asia/Kolkata") ?? TimeZone(identifier: "Asia/Kolkata") ?? .gmt
         let period = date ?? DigestSchedule.yesterday(in: zone)
         guard DigestSchedule.bounds(ofDay: period, in: zone) != nil else { throw ValidationError("--date must be a date YYYY-MM-DD") }
         let templates = try ReportTemplates(directory: config.notify.templatesDir)
         let producer = DigestProducer(database: database, providers: ProviderRegistry.delivery(config: config), templates: templates)
 
-        if dryRun || schedule == nil {
+        guard !dryRun, let schedule else {
             if schedule == nil { print("# no enabled supervisor_digest row for \(bid): printing only") }
             let digests = try await producer.digests(bid: bid, period: period, timeZone: zone, group: group)
             if digests.isEmpty { print("no calls on \(period) (\(zone.identifier)) for \(bid)") }
@@ -37,7 +37,7 @@ struct DigestCommand: AsyncParsableCommand {
             return
         }
         // Forced: recipients added since an earlier run get it; those who already did are skipped (delivery log).
-        let results = try await producer.produce(bid: bid, period: period, schedule: schedule!, force: true)
+        let results = try await producer.produce(bid: bid, period: period, schedule: schedule, force: true)
             .filter { (result: DigestProducer.Result) in group == nil || result.digest.group == group }
         if results.isEmpty { print("no calls on \(period) (\(zone.identifier)) for \(bid)") }
         for result in results {

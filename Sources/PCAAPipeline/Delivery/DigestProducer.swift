@@ -52,7 +52,7 @@ public struct DigestProducer: Sendable {
 
     /// Builds and delivers the day's digests. A group whose digest was already sent is left alone unless `force`.
     public func produce(bid: String, period: String, schedule: NotificationConfig, force: Bool = false) async throws -> [Result] {
-        let zone = TimeZone(identifier: schedule.timezone) ?? TimeZone(identifier: "Asia/Kolkata")!
+        let zone = TimeZone(identifier: schedule.timezone) ?? TimeZone(identifier: "Asia/Kolkata") ?? .gmt
         let notifier = try await database.bidConfig(bid: bid)?.notifier ?? "outbox"
         let mode = DeliveryMode(setting: notifier)
         let configs = try await database.notificationConfigs(bid: bid, kind: .supervisorDigest)

@@ -40,7 +40,7 @@ public struct NotifyStage: StageProcessor {
         let callID = call.id!
         let record = try await database.writer.read { db in try AnalysisRecord.filter(Column("call_id") == callID).fetchOne(db) }
         guard let analysis = try record?.decoded() else { throw StageError.permanent("analysis_missing", "no analysis stored for this call") }
-        let zone = TimeZone(identifier: configs.first?.timezone ?? "Asia/Kolkata") ?? TimeZone(identifier: "Asia/Kolkata")!
+        let zone = TimeZone(identifier: configs.first?.timezone ?? "Asia/Kolkata") ?? TimeZone(identifier: "Asia/Kolkata") ?? .gmt
         let view = AgentReportView(
             call: ReportCall(callid: call.callid, agentName: call.agentName, customerPhone: call.customerPhone,
                              callTime: call.callStarttime ?? call.webhookReceivedAt, durationSeconds: call.durationSeconds),
