@@ -249,7 +249,7 @@ extension AppDatabase {
                     channel TEXT NOT NULL,
                     recipient TEXT NOT NULL,
                     idempotency_key TEXT NOT NULL UNIQUE,
-                    status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+                    status TEXT NOT NULL CHECK (status IN ('sent', 'failed')),
                     provider_message_id TEXT,
                     detail TEXT,
                     attempts INTEGER NOT NULL DEFAULT 0,

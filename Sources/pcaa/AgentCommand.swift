@@ -21,12 +21,10 @@ struct AgentCommand: AsyncParsableCommand {
         @Flag(help: "This person supervises --group and receives its digest.") var supervisor = false
 
         func run() async throws {
-            if let problem = SafeIdentifier.bidProblem(bid) { throw ValidationError("BID \(problem)") }
             if let problem = SafeIdentifier.callIDProblem(agentID) { throw ValidationError("--id \(problem)") }
             if let email, !EmailAddress.isValid(email) { throw ValidationError("--email \"\(email)\" is not an e-mail address") }
             if supervisor, group == nil { throw ValidationError("--supervisor needs --group") }
-            let database = try AppDatabase.open(config: try options.load())
-            guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
+            let database = try await options.openForBID(bid)
             try await database.saveAgentProfile(AgentProfile(bid: bid, agentId: agentID, agentName: name, phone: phone, email: email, whatsapp: whatsapp,
                                                              supervisorGroup: group, role: supervisor ? .supervisor : .agent))
             print("\(bid)/\(agentID): saved")
@@ -39,7 +37,7 @@ struct AgentCommand: AsyncParsableCommand {
         @Option(help: "The BID.") var bid: String
 
         func run() async throws {
-            let database = try AppDatabase.open(config: try options.load())
+            let database = try await options.openForBID(bid)
             let profiles = try await database.agentProfiles(bid: bid)
             for profile in profiles {
                 print([profile.agentId, profile.role.rawValue, profile.agentName ?? "-", profile.supervisorGroup ?? "-", profile.email ?? "-",

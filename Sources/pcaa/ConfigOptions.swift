@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PCAACore
+import PCAAStore
 
 /// `--config`, `--data-dir`: shared by every command that reads the configuration.
 struct ConfigOptions: ParsableArguments {
@@ -28,5 +29,16 @@ struct ConfigOptions: ParsableArguments {
             FileHandle.standardError.write(Data("invalid option \(error)\n".utf8))
             throw ExitCode(2)
         }
+    }
+}
+
+extension ConfigOptions {
+    /// The database of the configuration, for a command about one BID: the BID must be a valid identifier and known
+    /// to this box.
+    func openForBID(_ bid: String, config: PCAAConfig? = nil) async throws -> AppDatabase {
+        if let problem = SafeIdentifier.bidProblem(bid) { throw ValidationError("BID \(problem)") }
+        let database = try AppDatabase.open(config: try config ?? load())
+        guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
+        return database
     }
 }

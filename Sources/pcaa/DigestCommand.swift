@@ -19,13 +19,11 @@ struct DigestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        if let problem = SafeIdentifier.bidProblem(bid) { throw ValidationError("BID \(problem)") }
-        let database = try AppDatabase.open(config: config)
-        guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
+        let database = try await options.openForBID(bid, config: config)
         let schedule = try await database.notificationConfigs(bid: bid, kind: .supervisorDigest).first
         let zone = TimeZone(identifier: schedule?.timezone ?? "Asia/Kolkata") ?? TimeZone(identifier: "Asia/Kolkata") ?? .gmt
-        let period = date ?? DigestSchedule.yesterday(in: zone)
-        guard DigestSchedule.bounds(ofDay: period, in: zone) != nil else { throw ValidationError("--date must be a date YYYY-MM-DD") }
+        let period = date ?? LocalDay.yesterday(in: zone)
+        guard LocalDay.bounds(of: period, in: zone) != nil else { throw ValidationError("--date must be a date YYYY-MM-DD") }
         let templates = try ReportTemplates(directory: config.notify.templatesDir)
         let producer = DigestProducer(database: database, providers: ProviderRegistry.delivery(config: config), templates: templates)
 

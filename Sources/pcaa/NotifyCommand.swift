@@ -15,7 +15,7 @@ struct NotifyCommand: AsyncParsableCommand {
         @Option(help: "The BID.") var bid: String
 
         func run() async throws {
-            let database = try AppDatabase.open(config: try options.load())
+            let database = try await options.openForBID(bid)
             for row in try await database.allNotificationConfigs(bid: bid) {
                 var line = "#\(row.id ?? 0) \(row.notificationType.rawValue) channel=\(row.channel.rawValue) recipient=\(row.recipientType.rawValue)"
                 if let email = row.customEmail { line += " email=\(email)" }
@@ -48,8 +48,7 @@ struct NotifyCommand: AsyncParsableCommand {
             } ?? (kind == .agentReport ? .agentSelf : .supervisor)
             if let email, !EmailAddress.isValid(email) { throw ValidationError("--email \"\(email)\" is not an e-mail address") }
             if recipientType == .customEmail, email == nil { throw ValidationError("recipient custom_email needs --email") }
-            let database = try AppDatabase.open(config: try options.load())
-            guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
+            let database = try await options.openForBID(bid)
             let existing = try await database.allNotificationConfigs(bid: bid).first {
                 $0.notificationType == kind && $0.recipientType == recipientType && (recipientType != .customEmail || $0.customEmail == email)
             }

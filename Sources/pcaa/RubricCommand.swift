@@ -8,20 +8,13 @@ struct RubricCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rubric", abstract: "Show or edit a BID's quality rubric.", subcommands: [Show.self, Set.self, Template.self, PassMark.self])
 
-    static func open(_ options: ConfigOptions, bid: String) async throws -> AppDatabase {
-        if let problem = SafeIdentifier.bidProblem(bid) { throw ValidationError("BID \(problem)") }
-        let database = try AppDatabase.open(config: try options.load())
-        guard try await database.subscription(bid: bid) != nil else { throw ValidationError("BID \(bid) is not known here") }
-        return database
-    }
-
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the rubric items and the pass mark.")
         @OptionGroup var options: ConfigOptions
         @Option(help: "The BID.") var bid: String
 
         func run() async throws {
-            let database = try await RubricCommand.open(options, bid: bid)
+            let database = try await options.openForBID(bid)
             let config = try await database.bidConfig(bid: bid)
             print("pass mark \(config.map { String($0.passThreshold) } ?? "?") (template \(config?.qualityTemplate ?? "?"))")
             for row in try await database.qualityParameters(bid: bid) {
@@ -58,7 +51,7 @@ struct RubricCommand: AsyncParsableCommand {
             if let window, RubricWindow(rawValue: window) == nil { throw ValidationError("--window must be anywhere, opening or closing") }
             let phrases = cues.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
             let encoded = try phrases.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-            let database = try await RubricCommand.open(options, bid: bid)
+            let database = try await options.openForBID(bid)
             let (description, weight, kind, speaker, window, autoFail, enable) = (description, weight, kind, speaker, window, autoFail, enable)
             let (_, created) = try await database.saveQualityParameter(bid: bid, name: name) { row in
                 if let description { row.description = description }
@@ -82,7 +75,7 @@ struct RubricCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard QualityTemplates.names.contains(template) else { throw ValidationError("template must be one of \(QualityTemplates.names.joined(separator: ", "))") }
-            try await RubricCommand.open(options, bid: bid).applyQualityTemplate(bid: bid, template: template)
+            try await options.openForBID(bid).applyQualityTemplate(bid: bid, template: template)
             print("\(bid): rubric replaced by the \(template) template")
         }
     }
@@ -95,7 +88,7 @@ struct RubricCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard mark.isFinite, (0...100).contains(mark) else { throw ValidationError("the pass mark must be 0–100") }
-            try await RubricCommand.open(options, bid: bid).setPassThreshold(bid: bid, mark)
+            try await options.openForBID(bid).setPassThreshold(bid: bid, mark)
             print("\(bid): pass mark \(mark)")
         }
     }

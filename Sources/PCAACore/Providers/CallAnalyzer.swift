@@ -123,7 +123,12 @@ public struct BANT: Sendable, Codable, Equatable {
     }
 
     /// How many of the four were identified.
-    public var identifiedCount: Int { [need, authority, budget, timeline].filter { $0.status == .identified }.count }
+    public var identifiedCount: Int { elements.filter { $0.finding.status == .identified }.count }
+
+    /// The four in order, named `need`, `authority`, `budget`, `timeline`.
+    public var elements: [(name: String, finding: BANTFinding)] {
+        [("need", need), ("authority", authority), ("budget", budget), ("timeline", timeline)]
+    }
 }
 
 /// The customer's overall mood in the call.
@@ -171,6 +176,21 @@ public struct AnalysisResult: Sendable, Codable, Equatable {
 
     /// Names of the auto-fail items that failed this call.
     public var autoFailures: [String] { parameters.filter { $0.failedCall == true }.map(\.name) }
+
+    /// Share of an item's weight from which it counts as a strong area (below it, an area to improve).
+    public static let strongShare = 0.8
+
+    /// Items that earned at least ``strongShare`` of their weight and did not fail the call, in rubric order.
+    public var strongAreas: [ParameterScore] {
+        parameters.filter { $0.failedCall != true && $0.maxScore > 0 && $0.score >= $0.maxScore * Self.strongShare }
+    }
+
+    /// Items that failed the call or earned less than ``strongShare`` of their weight: auto-fail first, then by
+    /// points lost (the report's "areas to improve", the coaching endpoint's order).
+    public var areasToImprove: [ParameterScore] {
+        parameters.filter { $0.failedCall == true || ($0.maxScore > 0 && $0.score < $0.maxScore * Self.strongShare) }
+            .sorted { ($0.failedCall == true ? 1 : 0, $0.maxScore - $0.score) > ($1.failedCall == true ? 1 : 0, $1.maxScore - $1.score) }
+    }
 }
 
 /// Scores a transcript against a BID's rubric. Throws `StageError` (transient when a retry may help).

@@ -18,8 +18,9 @@ public struct ReportCall: Sendable, Equatable {
     }
 }
 
-/// What the agent report templates render (seed §8.1): strong areas (≥ 80 % of an item's weight), areas to improve
-/// with their reasons (auto-fail items first), BANT status and coaching tips, from what the analysis really holds.
+/// What the agent report templates render (seed §8.1): strong areas and areas to improve with their reasons
+/// (``AnalysisResult/strongAreas``, ``AnalysisResult/areasToImprove``), BANT status and coaching tips, from what the
+/// analysis really holds.
 public struct AgentReportView: Sendable {
     public struct Item: Sendable {
         let name: String
@@ -66,20 +67,15 @@ public struct AgentReportView: Sendable {
         scoreLabel = analysis.totalScore.map { "\(Self.points($0))/100" + (analysis.passed == false ? " (below target)" : "") } ?? ""
         noScoreReason = analysis.summary.isEmpty ? "the analyzer gives no score" : analysis.summary
         failedItems = analysis.autoFailures.isEmpty ? nil : analysis.autoFailures.joined(separator: ", ")
-        let scored = analysis.parameters.filter { $0.maxScore > 0 || $0.failedCall == true }
-        strong = scored.filter { $0.failedCall != true && $0.score >= $0.maxScore * 0.8 }
+        strong = analysis.strongAreas
             .map { Item(name: $0.name, points: "\(Self.points($0.score))/\(Self.points($0.maxScore))", reason: $0.reason, failedCall: false) }
-        weak = scored.filter { $0.failedCall == true || $0.score < $0.maxScore * 0.8 }
-            .sorted { ($0.failedCall == true ? 1 : 0, $0.maxScore - $0.score) > ($1.failedCall == true ? 1 : 0, $1.maxScore - $1.score) }
+        weak = analysis.areasToImprove
             .map { Item(name: $0.name, points: "\(Self.points($0.score))/\(Self.points($0.maxScore))", reason: $0.reason, failedCall: $0.failedCall == true) }
-        if let found = analysis.bant {
-            bant = [("Need", found.need), ("Authority", found.authority), ("Budget", found.budget), ("Timeline", found.timeline)].map { name, finding in
-                BANTLine(name: name, status: finding.status == .identified ? "Identified ✓" : "Not discussed ✗",
-                         detail: finding.status == .identified ? (finding.detail ?? finding.evidence.map { "“\($0)”" }) : nil)
-            }
-        } else {
-            bant = []
-        }
+        bant = analysis.bant?.elements.map { name, finding in
+            BANTLine(name: name.prefix(1).uppercased() + name.dropFirst(),
+                     status: finding.status == .identified ? "Identified ✓" : "Not discussed ✗",
+                     detail: finding.status == .identified ? (finding.detail ?? finding.evidence.map { "“\($0)”" }) : nil)
+        } ?? []
         coaching = analysis.coaching
         summary = analysis.summary.isEmpty || analysis.totalScore == nil ? nil : analysis.summary
         analyzer = analysis.analyzer

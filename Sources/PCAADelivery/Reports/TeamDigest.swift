@@ -95,15 +95,10 @@ public struct TeamDigest: Sendable, Encodable, Equatable {
             .sorted { $0.calls == $1.calls ? $0.theme < $1.theme : $0.calls > $1.calls }
 
         let withBANT = calls.compactMap { $0.analysis?.bant }
-        let elements: [(String, KeyPath<BANT, BANTFinding>)] = [
-            ("need", \BANT.need), ("authority", \BANT.authority), ("budget", \BANT.budget), ("timeline", \BANT.timeline),
-        ]
         var pipeline: [BANTLine] = []
-        if !withBANT.isEmpty {
-            for (name, path) in elements {
-                let identified = withBANT.filter { $0[keyPath: path].status == .identified }.count
-                pipeline.append(BANTLine(element: name, identified: identified, of: withBANT.count))
-            }
+        for (index, name) in BANT().elements.map(\.name).enumerated() where !withBANT.isEmpty {
+            let identified = withBANT.filter { $0.elements[index].finding.status == .identified }.count
+            pipeline.append(BANTLine(element: name, identified: identified, of: withBANT.count))
         }
         bant = pipeline
     }

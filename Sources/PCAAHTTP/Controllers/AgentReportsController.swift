@@ -46,25 +46,19 @@ struct AgentReportsController<Context: RequestContext> {
     @Sendable func reports(request: Request, context: Context) async throws -> Response {
         let bid = try PipelineController<Context>.bid(context)
         let agentID = context.parameters.get("agent_id") ?? ""
-        var errors: [FieldError] = []
-        if let problem = SafeIdentifier.callIDProblem(agentID) { errors.append(FieldError(field: "agent_id", reason: problem)) }
-        let parameters = request.uri.queryParameters
-        var limit = 50
-        if let text = parameters.get("limit") {
-            if let value = Int(text), (1...CallListQuery.maxLimit).contains(value) { limit = value }
-            else { errors.append(FieldError(field: "limit", reason: "must be a whole number from 1 to \(CallListQuery.maxLimit)")) }
+        if let problem = SafeIdentifier.callIDProblem(agentID) {
+            throw APIError.invalid(ValidationErrors([FieldError(field: "agent_id", reason: problem)]))
         }
-        var cursor: CallListCursor?
-        if let text = parameters.get("cursor") {
-            cursor = CallListCursor(token: text)
-            if cursor == nil { errors.append(FieldError(field: "cursor", reason: "is not a cursor this server issued")) }
-        }
-        guard errors.isEmpty else { throw APIError.invalid(ValidationErrors(errors)) }
+        // `limit` and `cursor` mean what they mean for the call list, and are checked the same way.
+        var paging: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { paging[String(key)] = String(value) }
+        let query: CallListQuery
+        do { query = try CallListParameters.parse(bid: bid, paging.filter { $0.key == "limit" || $0.key == "cursor" }) } catch { throw APIError.invalid(error) }
         guard try await environment.database.subscription(bid: bid) != nil else { throw APIError.notFound }
-        let page = try await environment.database.agentReports(bid: bid, agentID: agentID, limit: limit, after: cursor)
+        let page = try await environment.database.agentReports(bid: bid, agentID: agentID, limit: query.limit, after: query.after)
         let reports = try page.rows.map { row in
             let analysis = try row.analysis?.decoded()
-            let weak = (analysis?.parameters ?? []).filter { $0.failedCall == true || ($0.maxScore > 0 && $0.score < $0.maxScore * 0.8) }
+            let weak = analysis?.areasToImprove ?? []
             return ReportsBody.Report(
                 callid: row.item.callid, callTime: row.item.callTime, durationSeconds: row.item.durationSeconds,
                 processingState: row.item.processingState.rawValue, totalScore: analysis?.totalScore, passed: analysis?.passed,
@@ -90,8 +84,8 @@ struct AgentReportsController<Context: RequestContext> {
         let zoneName = parameters.get("tz") ?? configured ?? "Asia/Kolkata"
         let zone = TimeZone(identifier: zoneName)
         if zone == nil { errors.append(FieldError(field: "tz", reason: "is not an IANA time zone (e.g. Asia/Kolkata, UTC)")) }
-        let period = parameters.get("date") ?? zone.map { DigestSchedule.yesterday(in: $0) } ?? ""
-        if let zone, DigestSchedule.bounds(ofDay: period, in: zone) == nil {
+        let period = parameters.get("date") ?? zone.map { LocalDay.yesterday(in: $0) } ?? ""
+        if let zone, LocalDay.bounds(of: period, in: zone) == nil {
             errors.append(FieldError(field: "date", reason: "must be a date YYYY-MM-DD"))
         }
         let group = parameters.get("group")

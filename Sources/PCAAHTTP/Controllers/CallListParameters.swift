@@ -81,16 +81,8 @@ enum CallListParameters {
 
     /// A date (start of that day in `zone`, or of the next day for an inclusive end) or an exact time.
     static func instant(_ text: String, zone: TimeZone?, endOfDay: Bool) -> Date? {
-        if text.count == 10 {
-            let parts = text.split(separator: "-")
-            guard let zone, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-                  parts[0].count == 4, parts[1].count == 2, parts[2].count == 2, (1...12).contains(month), (1...31).contains(day) else { return nil }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            let components = DateComponents(year: year, month: month, day: day)
-            guard components.isValidDate(in: calendar), let start = calendar.date(from: components) else { return nil }
-            return endOfDay ? calendar.date(byAdding: .day, value: 1, to: start) : start
-        }
-        return Timestamp.parse(text)
+        guard text.count == 10 else { return Timestamp.parse(text) }
+        guard let zone, let day = LocalDay.bounds(of: text, in: zone) else { return nil }
+        return endOfDay ? day.end : day.start
     }
 }

@@ -38,14 +38,8 @@ extension CallRecordsController {
                            message: "call \(callid) has no analysis yet (processing_state: \(detail.call.processingState.rawValue))")
         }
         let analysis = try record.decoded()
-        let weak = analysis.parameters
-            .filter { $0.failedCall == true || ($0.maxScore > 0 && $0.score < $0.maxScore * 0.8) }
-            .sorted { ($0.failedCall == true ? 1 : 0, $0.maxScore - $0.score) > ($1.failedCall == true ? 1 : 0, $1.maxScore - $1.score) }
-        var gaps: [String] = []
-        if let bant = analysis.bant {
-            for (name, finding) in [("need", bant.need), ("authority", bant.authority), ("budget", bant.budget), ("timeline", bant.timeline)]
-            where finding.status == .notDiscussed { gaps.append(name) }
-        }
+        let weak = analysis.areasToImprove
+        let gaps = analysis.bant?.elements.filter { $0.finding.status == .notDiscussed }.map(\.name) ?? []
         return try JSONResponse.make(CoachingBody(
             bid: bid, callid: callid, agentId: detail.call.agentId, agentName: detail.call.agentName, totalScore: analysis.totalScore,
             passed: analysis.passed, coaching: analysis.coaching,

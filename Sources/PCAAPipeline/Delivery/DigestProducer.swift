@@ -38,7 +38,7 @@ public struct DigestProducer: Sendable {
 
     /// One ``TeamDigest`` per supervisor group with calls on the local day `period` (`YYYY-MM-DD`) in `timeZone`.
     public static func digests(database: AppDatabase, bid: String, period: String, timeZone: TimeZone, group: String? = nil) async throws -> [TeamDigest] {
-        guard let (start, end) = DigestSchedule.bounds(ofDay: period, in: timeZone) else { return [] }
+        guard let (start, end) = LocalDay.bounds(of: period, in: timeZone) else { return [] }
         let threshold = try await database.bidConfig(bid: bid)?.passThreshold ?? 70
         let rows = try await database.digestRows(bid: bid, from: start, before: end, group: group)
         let groups = Dictionary(grouping: rows, by: \.group)
@@ -64,22 +64,9 @@ public struct DigestProducer: Sendable {
                 results.append(Result(digest: digest, text: rendered.text, status: previous, delivered: 0, failures: [], fresh: false))
                 continue
             }
-            var recipients: [Recipient] = []
-            for config in configs {
-                let supervisors = config.recipientType == .supervisor ? try await database.supervisors(bid: bid, group: digest.group) : []
-                for channel in DeliveryMode.channels(of: config, setting: notifier) {
-                    let addresses: [(String?, String?)] = switch config.recipientType {
-                    case .supervisor: supervisors.map { (channel == "email" ? $0.email : ($0.whatsapp ?? $0.phone), $0.agentName) }
-                    case .customEmail: channel == "email" ? [(config.customEmail, nil)] : []
-                    case .agentSelf: []
-                    }
-                    for (address, name) in addresses {
-                        guard let address, !address.isEmpty,
-                              !recipients.contains(where: { $0.channel == channel && $0.address.lowercased() == address.lowercased() }) else { continue }
-                        recipients.append(Recipient(channel: channel, address: address, name: name))
-                    }
-                }
-            }
+            let supervisors = configs.contains { $0.recipientType == .supervisor }
+                ? try await database.supervisors(bid: bid, group: digest.group) : []
+            let recipients = ReportRecipients.resolve(configs: configs, call: nil, profile: nil, supervisors: supervisors, notifier: notifier)
             var delivered = 0
             var failures: [StageError] = []
             for recipient in recipients where mode != .none {

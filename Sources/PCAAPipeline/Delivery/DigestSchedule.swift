@@ -1,4 +1,5 @@
 import Foundation
+import PCAACore
 import PCAAStore
 
 /// When a BID's supervisor digest is due: at `send_time` on `send_days` in `timezone`, covering the local day
@@ -33,11 +34,7 @@ public struct DigestSchedule: Sendable, Equatable {
         self.init(sendTime: config.sendTime, sendDays: config.sendDays, timezone: config.timezone)
     }
 
-    var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }
+    var calendar: Calendar { LocalDay.calendar(timeZone) }
 
     /// The most recent scheduled send time at or before `now` (looking back eight days).
     public func latestOccurrence(atOrBefore now: Date) -> Date? {
@@ -54,37 +51,11 @@ public struct DigestSchedule: Sendable, Equatable {
 
     /// The local day a digest sent at `occurrence` covers (the day before), as `YYYY-MM-DD`.
     public func period(forOccurrence occurrence: Date) -> String {
-        let calendar = calendar
-        let day = calendar.date(byAdding: .day, value: -1, to: calendar.startOfDay(for: occurrence)) ?? occurrence
-        return Self.dayString(day, calendar)
+        LocalDay.string(occurrence, in: timeZone, offset: -1)
     }
 
     /// Start and end (exclusive) of a local day `YYYY-MM-DD` in this zone.
     public func bounds(ofDay period: String) -> (start: Date, end: Date)? {
-        Self.bounds(ofDay: period, in: timeZone)
-    }
-
-    public static func bounds(ofDay period: String, in zone: TimeZone) -> (start: Date, end: Date)? {
-        let parts = period.split(separator: "-")
-        guard period.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let components = DateComponents(year: year, month: month, day: day)
-        guard components.isValidDate(in: calendar), let start = calendar.date(from: components),
-              let end = calendar.date(byAdding: .day, value: 1, to: start) else { return nil }
-        return (start, end)
-    }
-
-    /// The local day before `now` in `zone`, `YYYY-MM-DD`: the default digest day.
-    public static func yesterday(in zone: TimeZone, now: Date = Date()) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let day = calendar.date(byAdding: .day, value: -1, to: calendar.startOfDay(for: now)) ?? now
-        return dayString(day, calendar)
-    }
-
-    static func dayString(_ date: Date, _ calendar: Calendar) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        LocalDay.bounds(of: period, in: timeZone)
     }
 }

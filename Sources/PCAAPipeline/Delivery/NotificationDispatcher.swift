@@ -36,15 +36,21 @@ public struct NotificationDispatcher: Sendable {
     /// Delivers and logs at once (digests, commands).
     public func send(_ message: OutboundMessage, kind: String, mode: DeliveryMode) async -> Outcome {
         let delivery = await deliver(message, kind: kind, mode: mode)
-        if let entry = delivery.entry {
-            do {
-                try await database.recordDeliveries([entry])
-            } catch {
-                // The message went out but the log could not say so: a retry may send it again. Say so loudly.
-                logger.error("notification_log_write_failed", metadata: ["bid": "\(message.bid)", "channel": "\(message.channel)", "error": "\(error)"])
-            }
-        }
+        await record(delivery.entry.map { [$0] } ?? [])
         return delivery.outcome
+    }
+
+    /// Writes outcomes to the log in a transaction of their own. A failure is logged, not thrown: the messages went
+    /// out, and a retry may send them again, which the operator should hear about.
+    public func record(_ entries: [DeliveryLogEntry]) async {
+        guard !entries.isEmpty else { return }
+        do {
+            try await database.recordDeliveries(entries)
+        } catch {
+            logger.error("notification_log_write_failed", metadata: [
+                "bid": "\(entries[0].bid)", "deliveries": .stringConvertible(entries.count), "error": "\(error)",
+            ])
+        }
     }
 
     /// Delivers `message` through `mode` (the outbox, or the live channel its `channel` names) unless its key was

@@ -14,8 +14,9 @@ public struct Recipient: Sendable, Equatable, Hashable {
 /// agent's supervisors (`supervisor`: the supervisors of the agent's group — the profile's `supervisor_group`, else the
 /// call's `group_name`), or a fixed address (`custom_email`). Each (channel, address) appears once.
 enum ReportRecipients {
-    static func resolve(configs: [NotificationConfig], call: Call, profile: AgentProfile?, supervisors: [AgentProfile],
-                        notifier: String = "outbox") -> [Recipient] {
+    /// `call` is nil for a team digest, which has no agent of its own (`agent_self` rows then name nobody).
+    static func resolve(configs: [NotificationConfig], call: Call?, profile: AgentProfile?, supervisors: [AgentProfile],
+                        notifier: String) -> [Recipient] {
         var result: [Recipient] = []
         func add(_ channel: String, _ address: String?, _ name: String?) {
             guard let address = address?.trimmingCharacters(in: .whitespaces), !address.isEmpty else { return }
@@ -26,6 +27,7 @@ enum ReportRecipients {
             for channel in DeliveryMode.channels(of: config, setting: notifier) {
                 switch config.recipientType {
                 case .agentSelf:
+                    guard let call else { continue }
                     let name = call.agentName ?? profile?.agentName
                     if channel == "email" { add(channel, call.agentEmail ?? profile?.email, name) }
                     else { add(channel, profile?.whatsapp ?? call.agentPhone ?? profile?.phone, name) }

@@ -71,11 +71,11 @@ public struct NotifyStage: StageProcessor {
         }
         // On failure the job does not commit: what was delivered is logged now, so the retry does not send it again.
         if let transient {
-            try? await database.recordDeliveries(log)
+            await dispatcher.record(log)
             throw transient
         }
         if sent.isEmpty, let first = permanent.first {
-            try? await database.recordDeliveries(log)
+            await dispatcher.record(log)
             throw StageError.permanent(first.code, "no recipient could be reached: " + permanent.map(\.message).joined(separator: "; "))
         }
         let failures = permanent.isEmpty ? "" : " failed=" + permanent.map(\.code).joined(separator: ",")

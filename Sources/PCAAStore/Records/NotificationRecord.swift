@@ -8,7 +8,7 @@ import PCAACore
 public struct NotificationRecord: SnakeCaseRecord, Sendable, Equatable {
     public static let databaseTableName = "notifications"
 
-    public enum Status: String, Codable, Sendable { case sending, sent, failed }
+    public enum Status: String, Codable, Sendable { case sent, failed }
 
     public var id: Int64?
     public var bid: String
